@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+// tracker: a persistent experiment tracker for MNIST optimizer runs.
+// Layout: CSQLite/CZlib wrap system C libraries; TrackerStore holds all SQL;
+// TrackerEngine trains (no SQL); `tracker` is the thin CLI that wires them.
+import Foundation
+import PackageDescription
+
+// The training kernels need FMA to be fast (SIMD addProduct otherwise becomes a
+// scalar library call). On x86_64 we build for x86-64-v3 (AVX2 + FMA, every x86
+// server CPU since 2013); the binary checks the CPU at start-up and says how to
+// rebuild. TRACKER_PORTABLE=1 at build time gives a baseline x86-64 build.
+let portable = ProcessInfo.processInfo.environment["TRACKER_PORTABLE"] == "1"
+var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"])]
+#if arch(x86_64)
+if !portable {
+  engineFlags.append(.unsafeFlags(["-target-cpu", "x86-64-v3"]))
+}
+#endif
+
+let package = Package(
+  name: "tracker",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "tracker", targets: ["tracker"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite",
+      providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CZlib", path: "Sources/CZlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .executableTarget(name: "MigrationEmbedder", path: "Plugins/MigrationEmbedder"),
+    .plugin(
+      name: "EmbedMigrations", capability: .buildTool(),
+      dependencies: ["MigrationEmbedder"], path: "Plugins/EmbedMigrations"),
+    .target(
+      name: "TrackerStore", dependencies: ["CSQLite"],
+      plugins: ["EmbedMigrations"]),
+    .target(
+      name: "TrackerEngine", dependencies: ["CZlib"],
+      swiftSettings: engineFlags),
+    .executableTarget(
+      name: "tracker",
+      dependencies: [
+        "TrackerStore", "TrackerEngine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore"]),
+    .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine"]),
+    .testTarget(name: "TrackerCLITests", dependencies: ["tracker"]),
+  ]
+)
