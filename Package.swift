@@ -11,9 +11,11 @@ import PackageDescription
 // rebuild. TRACKER_PORTABLE=1 at build time gives a baseline x86-64 build.
 let portable = ProcessInfo.processInfo.environment["TRACKER_PORTABLE"] == "1"
 var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"])]
+var cliFlags: [SwiftSetting] = []
 #if arch(x86_64)
 if !portable {
   engineFlags.append(.unsafeFlags(["-target-cpu", "x86-64-v3"]))
+  cliFlags.append(.define("TRACKER_X86_64_V3"))
 }
 #endif
 
@@ -48,9 +50,11 @@ let package = Package(
       dependencies: [
         "TrackerStore", "TrackerEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ],
+      swiftSettings: cliFlags),
     .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore"]),
     .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine"]),
-    .testTarget(name: "TrackerCLITests", dependencies: ["tracker"]),
+    .testTarget(
+      name: "TrackerCLITests", dependencies: ["tracker", "TrackerStore", "TrackerEngine"]),
   ]
 )

@@ -1,0 +1,221 @@
+// `tracker run`: train one network and record the run, its metrics and its environment.
+import ArgumentParser
+import Foundation
+import TrackerEngine
+import TrackerStore
+
+extension OptimizerKind: @retroactive ExpressibleByArgument {}
+extension Activation: @retroactive ExpressibleByArgument {}
+
+enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
+  case mnist
+  case fashionMNIST = "fashion-mnist"
+}
+
+extension Tracker {
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train the network with one optimizer and record the run.",
+      discussion: """
+        Trains MultiLayerNet (784 -> --hidden -> 10) for --iters iterations of --batch-size \
+        images drawn with replacement, and records into the database: every hyperparameter, \
+        the loss of every iteration, train (mini-batch) and test (full test set) accuracy \
+        every --eval-interval iterations, status, timing and environment. Metrics are \
+        written while the run goes, so a stopped run keeps what it logged. Ctrl-C stops \
+        the run cleanly and records it as interrupted.
+
+        Defaults are the reference experiment. Examples:
+          tracker run --opt adam --seed 1
+          tracker run --opt adagrad --lr 0.1 --tag sweep=lr --name adagrad-fast
+          tracker run --opt sgd --activation relu --weight-init he --hidden 100,50
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    // MARK: - What to train
+
+    @Option(name: .customLong("opt"), help: "The optimizer.")
+    var optimizer: OptimizerKind
+
+    @Option(help: "Seed for weights and mini-batches (default: a random one, recorded with the run).")
+    var seed: UInt64?
+
+    @Option(help: "Learning rate.")
+    var lr: Double = 0.01
+
+    @Option(help: "Number of training iterations.")
+    var iters: Int = 1000
+
+    @Option(help: "Images per mini-batch, drawn uniformly with replacement.")
+    var batchSize: Int = 100
+
+    @Option(help: "Evaluate train and test accuracy every this many iterations.")
+    var evalInterval: Int = 10
+
+    @Option(help: "Hidden layer sizes, comma-separated.")
+    var hidden: String = "40,20"
+
+    @Option(help: "Hidden-layer activation.")
+    var activation: Activation = .sigmoid
+
+    @Option(help: "Weight initialisation: a standard deviation, 'he' or 'xavier'.")
+    var weightInit: String = "0.01"
+
+    @Flag(help: "Add batch normalisation after each hidden affine layer.")
+    var batchnorm = false
+
+    // MARK: - Optimizer hyperparameters (each used by one optimizer only)
+
+    @Option(help: "Momentum: velocity decay mu.")
+    var momentum: Double = 0.9
+
+    @Option(help: "AdaGrad: initial value theta of the squared-gradient sum.")
+    var adagradTheta: Double = 1e-4
+
+    @Option(help: "RMSProp: decay rate of the squared-gradient average.")
+    var decayRate: Double = 0.99
+
+    @Option(help: "Adam: decay rate of the first moment.")
+    var beta1: Double = 0.9
+
+    @Option(help: "Adam: decay rate of the second moment.")
+    var beta2: Double = 0.999
+
+    // MARK: - Data, labels, execution
+
+    @Option(help: "The data set.")
+    var dataset: DatasetChoice = .mnist
+
+    @Option(
+      help: ArgumentHelp(
+        "Folder with the four IDX files, plain or .gz (default: see 'Data' in README).",
+        valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: "A name for the run.")
+    var name: String?
+
+    @Option(help: ArgumentHelp("A label as key=value; repeatable.", valueName: "key=value"))
+    var tag: [Tag] = []
+
+    @Option(help: "Threads for test-set evaluation; results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .shortAndLong, help: "Print only the final summary line.")
+    var quiet = false
+
+    func validate() throws {
+      _ = try trainingConfig()
+      if threads < 1 { throw ValidationError("--threads must be at least 1") }
+      if let name, name.isEmpty { throw ValidationError("--name must not be empty; leave it out instead") }
+      var keys = Set<String>()
+      for t in tag where !keys.insert(t.key).inserted {
+        throw ValidationError("--tag \(t.key) is given twice; give each key once")
+      }
+    }
+
+    /// The engine configuration these options describe, or a ValidationError naming the bad option.
+    func trainingConfig() throws -> TrainingConfig {
+      var config = TrainingConfig()
+      config.hidden = try parseHidden(hidden)
+      config.activation = activation
+      guard let wi = WeightInit(weightInit) else {
+        throw ValidationError(
+          "--weight-init '\(weightInit)' is not valid; use a positive number such as 0.01, 'he' or 'xavier'")
+      }
+      config.weightInit = wi
+      config.batchNorm = batchnorm
+      config.optimizer = optimizer
+      config.settings.lr = lr
+      config.settings.momentum = momentum
+      config.settings.adagradTheta = adagradTheta
+      config.settings.decayRate = decayRate
+      config.settings.beta1 = beta1
+      config.settings.beta2 = beta2
+      config.iterations = iters
+      config.batchSize = batchSize
+      config.evalInterval = evalInterval
+      config.seed = seed ?? 0
+      config.threads = max(1, threads)
+      do {
+        try config.validate()
+      } catch {
+        throw ValidationError(String(describing: error))
+      }
+      return config
+    }
+
+    func run() throws {
+      try CPUCheck.require()
+      var config = try trainingConfig()
+      config.seed = seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+      let dbPath = database.resolvedPath
+      // Check everything we can before the database is touched: a bad --db or missing
+      // data must leave the database exactly as it was.
+      try RunStore.validatePath(dbPath)
+      let dir = dataDir ?? DataLocation.defaultDirectory(for: dataset)
+      let data = try Dataset.load(name: dataset.rawValue, directory: dir)
+      guard config.batchSize <= data.trainCount else {
+        throw ValidationError(
+          "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)")
+      }
+
+      let store = try RunStore.open(path: dbPath)
+      let recorder = try store.begin(newRun(config: config, data: data))
+      let console = Console(quiet: quiet, evalInterval: config.evalInterval)
+      let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
+      console.summary(runID: recorder.runID, config: config, outcome: outcome)
+      if outcome.status == .interrupted { throw ExitCode(130) }
+      if outcome.status != .completed { throw ExitCode.failure }
+    }
+
+    private func newRun(config: TrainingConfig, data: Dataset) -> NewRun {
+      let s = config.settings
+      let opt = config.optimizer
+      return NewRun(
+        id: UUID().uuidString.lowercased(),
+        name: name,
+        optimizer: opt.rawValue,
+        seed: Int64(bitPattern: config.seed),
+        lr: s.lr,
+        iters: config.iterations,
+        batchSize: config.batchSize,
+        evalInterval: config.evalInterval,
+        momentum: opt == .momentum ? s.momentum : nil,
+        adagradTheta: opt == .adagrad ? s.adagradTheta : nil,
+        decayRate: opt == .rmsprop ? s.decayRate : nil,
+        beta1: opt == .adam ? s.beta1 : nil,
+        beta2: opt == .adam ? s.beta2 : nil,
+        hidden: config.hidden.map(String.init).joined(separator: ","),
+        activation: config.activation.rawValue,
+        weightInit: config.weightInit.description,
+        batchnorm: config.batchNorm,
+        dataset: data.name,
+        datasetHash: data.fingerprint,
+        startedAt: Date(),
+        trackerVersion: Tracker.version,
+        host: ProcessInfo.processInfo.hostName,
+        pid: ProcessInfo.processInfo.processIdentifier,
+        command: CommandLine.arguments.map(shellQuoted).joined(separator: " "),
+        tags: tag.map { (key: $0.key, value: $0.value) })
+    }
+  }
+}
+
+/// "40,20" -> [40, 20]; anything else is a ValidationError that shows the expected form.
+func parseHidden(_ text: String) throws -> [Int] {
+  let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+  let sizes = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+  guard !text.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
+    throw ValidationError(
+      "--hidden '\(text)' is not valid; give positive layer sizes separated by commas, e.g. --hidden 40,20")
+  }
+  return sizes.map { $0! }
+}
+
+/// Quotes an argument for a POSIX shell when it needs it, so `command` can be pasted back.
+func shellQuoted(_ arg: String) -> String {
+  let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+.,/:@%")
+  if !arg.isEmpty && arg.unicodeScalars.allSatisfy({ safe.contains($0) }) { return arg }
+  return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

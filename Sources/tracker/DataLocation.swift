@@ -1,0 +1,23 @@
+// Where `tracker run` looks for a data set when --data-dir is not given.
+import Foundation
+
+enum DataLocation {
+  /// $TRACKER_DATA_DIR/<dataset>, else ${XDG_CACHE_HOME:-~/.cache}/tracker/<dataset> (where
+  /// scripts/fetch-mnist puts MNIST). Fashion-MNIST falls back to the folder Debian's
+  /// dataset-fashion-mnist package installs.
+  static func defaultDirectory(for dataset: DatasetChoice) -> String {
+    let env = ProcessInfo.processInfo.environment
+    let root: String
+    if let dir = env["TRACKER_DATA_DIR"], !dir.isEmpty {
+      root = dir
+    } else {
+      let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
+      root = cache + "/tracker"
+    }
+    let dir = root + "/" + dataset.rawValue
+    if dataset == .fashionMNIST && !FileManager.default.fileExists(atPath: dir) {
+      return "/usr/share/datasets/fashion-mnist"
+    }
+    return dir
+  }
+}

@@ -1,0 +1,87 @@
+// Wires one training to its recorder: logs every event, stops on Ctrl-C/SIGTERM or a
+// diverged loss, and always leaves the run with a final status.
+import Foundation
+import Synchronization
+import TrackerEngine
+import TrackerStore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The signal that asked the run to stop, or 0. Written from the signal handler: an
+/// atomic store is async-signal-safe.
+private let stopSignal = Atomic<Int32>(0)
+
+struct RunOutcome {
+  var status: RunStatus
+  var iterationsRun: Int
+  var finalTestAccuracy: Double?
+  var seconds: Double
+  var divergedAt: Int?
+}
+
+struct RunSession {
+  let recorder: RunRecorder
+  let console: Console
+
+  /// Trains, recording as it goes. Returns the outcome for interrupted and diverged runs
+  /// too; rethrows (after marking the run failed) when training or recording fails.
+  func train(_ config: TrainingConfig, on data: Dataset) throws -> RunOutcome {
+    installStopHandlers()
+    defer { restoreDefaultHandlers() }
+    let start = Date()
+    var divergedAt: Int?
+    var lastTest: Double?
+    do {
+      let summary = try TrackerEngine.train(config, on: data) { event in
+        switch event {
+        case .iteration(let i, let loss):
+          try recorder.logLoss(iteration: i, loss: loss)
+          if !loss.isFinite {
+            divergedAt = i
+            return .stop
+          }
+        case .evaluation(let i, let trainAcc, let testAcc):
+          try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc)
+          lastTest = testAcc
+          console.evaluation(i, train: trainAcc, test: testAcc)
+        }
+        return stopSignal.load(ordering: .relaxed) != 0 ? .stop : .proceed
+      }
+      let status: RunStatus
+      var reason: String?
+      if let divergedAt {
+        status = .diverged
+        reason = "loss became NaN or infinite at iteration \(divergedAt); try a smaller --lr"
+      } else if summary.iterationsRun < config.iterations {
+        status = .interrupted
+        reason = "stopped by signal \(stopSignal.load(ordering: .relaxed)) at iteration \(summary.iterationsRun)"
+      } else {
+        status = .completed
+      }
+      try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt)
+      return RunOutcome(
+        status: status, iterationsRun: summary.iterationsRun,
+        finalTestAccuracy: summary.finalTestAccuracy ?? lastTest,
+        seconds: Date().timeIntervalSince(start), divergedAt: divergedAt)
+    } catch {
+      try? recorder.finish(status: .failed, endedAt: Date(), error: String(describing: error))
+      throw error
+    }
+  }
+
+  private func installStopHandlers() {
+    for sig in [SIGINT, SIGTERM] {
+      signal(sig) { received in
+        stopSignal.store(received, ordering: .relaxed)
+        signal(received, SIG_DFL)  // a second Ctrl-C ends the process at once
+      }
+    }
+  }
+
+  private func restoreDefaultHandlers() {
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
+  }
+}
