@@ -1,0 +1,132 @@
+// RunRecorder: buffers one run's losses and evaluations and writes them in
+// batched transactions while the run goes, then records how it ended.
+import Foundation
+
+/// Writes the metrics of one run begun with `RunStore.begin`.
+///
+/// Rows are buffered and written in one transaction per batch: one transaction
+/// per row would cost a WAL commit each (thousands per run), while writing only
+/// at the end would lose everything if the process is killed. A batch is
+/// written when 256 rows are buffered or 1 s has passed since the last write,
+/// so a killed run loses at most about a second of metrics.
+public final class RunRecorder {
+  public let runID: String
+  /// `runs.seq`, the compact key of the metric tables.
+  public let seq: Int64
+  private let store: RunStore
+  private let startedAt: Date
+
+  /// Buffer limits that trigger a flush from `logLoss`/`logEvaluation`.
+  public static let flushRowLimit = 256
+  public static let flushInterval: Duration = .seconds(1)
+
+  private var losses: [(iteration: Int, loss: Double?)] = []
+  private var evaluations: [(iteration: Int, train: Double, test: Double)] = []
+  private var lastFlush = ContinuousClock.now
+  private var finished = false
+
+  static let insertLoss = "INSERT INTO losses (run_seq, iter, loss) VALUES (?, ?, ?)"
+  static let insertEvaluation =
+    "INSERT INTO evals (run_seq, iter, train_acc, test_acc) VALUES (?, ?, ?, ?)"
+  static let finishRun = """
+    UPDATE runs SET status = ?, ended_at = ?, duration_s = ?, error = ?, diverged_at = ?
+    WHERE seq = ?
+    """
+
+  init(store: RunStore, runID: String, seq: Int64, startedAt: Date) {
+    self.store = store
+    self.runID = runID
+    self.seq = seq
+    self.startedAt = startedAt
+  }
+
+  /// Best effort for a recorder dropped without `finish` (e.g. after an error
+  /// the caller rethrows): keep what was logged. The run stays `running`.
+  deinit {
+    if !finished { try? flush() }
+  }
+
+  // MARK: - Logging
+
+  /// Buffers the loss of `iteration` (1-based). NaN and infinities are stored
+  /// as NULL: SQLite has no NaN (it would read back as NULL anyway) and an
+  /// infinity would break aggregates such as AVG.
+  public func logLoss(iteration: Int, loss: Double) throws {
+    precondition(!finished, "logLoss after finish for run \(runID)")
+    losses.append((iteration, loss.isFinite ? loss : nil))
+    try flushIfDue()
+  }
+
+  /// Buffers the accuracies measured at `iteration`, as fractions in 0...1.
+  public func logEvaluation(iteration: Int, trainAccuracy: Double, testAccuracy: Double) throws {
+    precondition(!finished, "logEvaluation after finish for run \(runID)")
+    evaluations.append((iteration, trainAccuracy, testAccuracy))
+    try flushIfDue()
+  }
+
+  private func flushIfDue() throws {
+    if losses.count + evaluations.count >= Self.flushRowLimit
+      || ContinuousClock.now - lastFlush >= Self.flushInterval
+    {
+      try flush()
+    }
+  }
+
+  // MARK: - Writing
+
+  /// Writes everything buffered in one `BEGIN IMMEDIATE` transaction. On error
+  /// nothing is written and the buffer is kept, so a later flush can retry.
+  public func flush() throws {
+    lastFlush = ContinuousClock.now
+    guard !losses.isEmpty || !evaluations.isEmpty else { return }
+    try store.database.write { try insertBuffered() }
+    clearBuffer()
+  }
+
+  /// Inserts the buffered rows; call inside a write transaction, and clear the
+  /// buffer only after it commits.
+  private func insertBuffered() throws {
+    if !losses.isEmpty {
+      let insert = try store.statement(Self.insertLoss)
+      for row in losses {
+        try insert.execute([.integer(seq), .integer(Int64(row.iteration)), .nullable(row.loss)])
+      }
+    }
+    if !evaluations.isEmpty {
+      let insert = try store.statement(Self.insertEvaluation)
+      for row in evaluations {
+        try insert.execute([
+          .integer(seq), .integer(Int64(row.iteration)), .real(row.train), .real(row.test),
+        ])
+      }
+    }
+  }
+
+  private func clearBuffer() {
+    losses.removeAll(keepingCapacity: true)
+    evaluations.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes what is still buffered and records how the run ended, in one
+  /// transaction. `duration_s` is `endedAt - startedAt`; `error` says why a run
+  /// failed or stopped; `divergedAt` is the iteration whose loss was NaN/inf.
+  public func finish(status: RunStatus, endedAt: Date, error: String? = nil, divergedAt: Int? = nil)
+    throws
+  {
+    precondition(!finished, "finish called twice for run \(runID)")
+    let duration = endedAt.timeIntervalSince(startedAt)
+    try store.database.write {
+      try insertBuffered()
+      try store.statement(Self.finishRun).execute([
+        .text(status.rawValue), .text(Timestamp.string(from: endedAt)), .real(duration),
+        .nullable(error),
+        .nullable(divergedAt.map(Int64.init)), .integer(seq),
+      ])
+    }
+    clearBuffer()
+    finished = true
+  }
+}
+
+@available(*, unavailable)
+extension RunRecorder: Sendable {}
