@@ -110,21 +110,44 @@ public final class RunRecorder {
   /// Writes what is still buffered and records how the run ended, in one
   /// transaction. `duration_s` is `endedAt - startedAt`; `error` says why a run
   /// failed or stopped; `divergedAt` is the iteration whose loss was NaN/inf.
+  ///
+  /// If the buffered rows can't be written, the run's end is still recorded
+  /// (a run left `running` would look alive forever) and `error` says how many
+  /// rows were lost and why. Throws only when the end itself can't be
+  /// recorded; the caller may then call `finish` again, e.g. with `.failed`.
+  /// Calling it after it succeeded throws a `StoreError`.
   public func finish(status: RunStatus, endedAt: Date, error: String? = nil, divergedAt: Int? = nil)
     throws
   {
-    precondition(!finished, "finish called twice for run \(runID)")
-    let duration = endedAt.timeIntervalSince(startedAt)
-    try store.database.write {
-      try insertBuffered()
-      try store.statement(Self.finishRun).execute([
-        .text(status.rawValue), .text(Timestamp.string(from: endedAt)), .real(duration),
-        .nullable(error),
-        .nullable(divergedAt.map(Int64.init)), .integer(seq),
-      ])
+    guard !finished else {
+      throw StoreError("run \(runID) is already finished; finish it only once")
+    }
+    do {
+      try store.database.write {
+        try insertBuffered()
+        try recordEnd(status: status, endedAt: endedAt, error: error, divergedAt: divergedAt)
+      }
+    } catch let writeError where !losses.isEmpty || !evaluations.isEmpty {
+      let lost =
+        "\(losses.count + evaluations.count) buffered metric rows were not saved: \(writeError)"
+      try store.database.write {
+        try recordEnd(
+          status: status, endedAt: endedAt,
+          error: [error, lost].compactMap { $0 }.joined(separator: "; "),
+          divergedAt: divergedAt)
+      }
     }
     clearBuffer()
     finished = true
+  }
+
+  private func recordEnd(status: RunStatus, endedAt: Date, error: String?, divergedAt: Int?) throws
+  {
+    try store.statement(Self.finishRun).execute([
+      .text(status.rawValue), .text(Timestamp.string(from: endedAt)),
+      .real(endedAt.timeIntervalSince(startedAt)), .nullable(error),
+      .nullable(divergedAt.map(Int64.init)), .integer(seq),
+    ])
   }
 }
 

@@ -126,6 +126,26 @@ final class RunStoreTests: StoreTestCase {
     XCTAssertEqual(try int(other, "SELECT count(*) FROM evals"), 1)
   }
 
+  /// A batch that can't be written must not leave the run `running`: the end
+  /// is recorded anyway and `error` says what was lost.
+  func testFinishRecordsTheEndEvenWhenBufferedRowsFail() throws {
+    let store = try RunStore.open(path: path)
+    let run = makeRun()
+    let recorder = try store.begin(run)
+    try recorder.logLoss(iteration: 1, loss: 0.5)
+    try recorder.logLoss(iteration: 1, loss: 0.4)  // duplicate key: the batch fails
+    try recorder.finish(status: .completed, endedAt: run.startedAt + 2, error: "note")
+    let row = try XCTUnwrap(rows(store.database, "SELECT status, error FROM runs").first)
+    XCTAssertEqual(row[0], .text("completed"))
+    guard case .text(let error) = row[1] else { return XCTFail("error is \(row[1])") }
+    XCTAssertTrue(
+      error.hasPrefix("note; 2 buffered metric rows were not saved: SQLite error 1555:"), error)
+    XCTAssertEqual(try int(store.database, "SELECT count(*) FROM losses"), 0)
+    XCTAssertThrowsError(try recorder.finish(status: .failed, endedAt: Date())) {
+      XCTAssertTrue($0 is StoreError)
+    }
+  }
+
   func testTimestampsRoundTrip() throws {
     let date = Date(timeIntervalSince1970: 1_795_953_600.123)
     XCTAssertEqual(Timestamp.string(from: date), "2026-11-29T12:00:00.123Z")
