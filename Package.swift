@@ -6,15 +6,15 @@ import Foundation
 import PackageDescription
 
 // The training kernels need FMA to be fast (SIMD addProduct otherwise becomes a
-// scalar library call). On x86_64 we build for x86-64-v3 (AVX2 + FMA, every x86
+// scalar library call). On x86_64 we build for Haswell (AVX2 + FMA: x86-64-v3, every x86
 // server CPU since 2013); the binary checks the CPU at start-up and says how to
 // rebuild. TRACKER_PORTABLE=1 at build time gives a baseline x86-64 build.
 let portable = ProcessInfo.processInfo.environment["TRACKER_PORTABLE"] == "1"
-var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo"])]
+var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 var cliFlags: [SwiftSetting] = []
 #if arch(x86_64)
 if !portable {
-  engineFlags.append(.unsafeFlags(["-target-cpu", "x86-64-v3"]))
+  engineFlags.append(.unsafeFlags(["-target-cpu", "haswell"]))
   cliFlags.append(.define("TRACKER_X86_64_V3"))
 }
 #endif
