@@ -4,8 +4,8 @@ import Foundation
 import TrackerEngine
 import TrackerStore
 
-extension OptimizerKind: @retroactive ExpressibleByArgument {}
-extension Activation: @retroactive ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {}
 
 enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
   case mnist
