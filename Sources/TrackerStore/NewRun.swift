@@ -41,6 +41,10 @@ public struct NewRun: Sendable {
   public var batchnorm: Bool
   public var dataset: String
   public var datasetHash: String
+  /// Share of the most frequent class in the test set (`LearningStart.baseline`):
+  /// the accuracy of always answering one class. nil when unknown; the run's
+  /// learning start is then not computed.
+  public var baseline: Double?
   public var startedAt: Date
   public var trackerVersion: String
   public var host: String
@@ -54,7 +58,8 @@ public struct NewRun: Sendable {
     batchSize: Int, evalInterval: Int, momentum: Double? = nil, adagradTheta: Double? = nil,
     decayRate: Double? = nil, beta1: Double? = nil, beta2: Double? = nil, hidden: String,
     activation: String, weightInit: String, batchnorm: Bool, dataset: String, datasetHash: String,
-    startedAt: Date, trackerVersion: String, host: String, pid: Int32, command: String,
+    baseline: Double? = nil, startedAt: Date, trackerVersion: String, host: String, pid: Int32,
+    command: String,
     tags: [(key: String, value: String)] = []
   ) {
     self.id = id
@@ -76,6 +81,7 @@ public struct NewRun: Sendable {
     self.batchnorm = batchnorm
     self.dataset = dataset
     self.datasetHash = datasetHash
+    self.baseline = baseline
     self.startedAt = startedAt
     self.trackerVersion = trackerVersion
     self.host = host

@@ -110,6 +110,8 @@ public final class RunRecorder {
   /// Writes what is still buffered and records how the run ended, in one
   /// transaction. `duration_s` is `endedAt - startedAt`; `error` says why a run
   /// failed or stopped; `divergedAt` is the iteration whose loss was NaN/inf.
+  /// The same transaction stores the run's `RunSummary`, computed from the
+  /// metrics as stored (so it always agrees with them).
   ///
   /// If the buffered rows can't be written, the run's end is still recorded
   /// (a run left `running` would look alive forever) and `error` says how many
@@ -126,6 +128,7 @@ public final class RunRecorder {
       try store.database.write {
         try insertBuffered()
         try recordEnd(status: status, endedAt: endedAt, error: error, divergedAt: divergedAt)
+        try store.storeSummary(seq: seq)
       }
     } catch let writeError where !losses.isEmpty || !evaluations.isEmpty {
       let lost =
@@ -135,6 +138,7 @@ public final class RunRecorder {
           status: status, endedAt: endedAt,
           error: [error, lost].compactMap { $0 }.joined(separator: "; "),
           divergedAt: divergedAt)
+        try store.storeSummary(seq: seq)
       }
     }
     clearBuffer()

@@ -74,8 +74,8 @@ public final class RunStore {
       id, name, status, optimizer, seed, lr, iters, batch_size, eval_interval,
       momentum, adagrad_theta, decay_rate, beta1, beta2, hidden, activation,
       weight_init, batchnorm, dataset, dataset_hash, started_at, tracker_version,
-      host, pid, command)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      host, pid, command, baseline)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
   static let insertTag = "INSERT INTO run_tags (run_seq, key, value) VALUES (?, ?, ?)"
 
@@ -101,6 +101,7 @@ public final class RunStore {
       .text(run.activation), .text(run.weightInit), .integer(run.batchnorm ? 1 : 0),
       .text(run.dataset), .text(run.datasetHash), .text(Timestamp.string(from: run.startedAt)),
       .text(run.trackerVersion), .text(run.host), .integer(Int64(run.pid)), .text(run.command),
+      .nullable(run.baseline),
     ]
     let seq = try database.write {
       try statement(Self.insertRun).execute(values)
