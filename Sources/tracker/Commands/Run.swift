@@ -192,6 +192,7 @@ extension Tracker {
         batchnorm: config.batchNorm,
         dataset: data.name,
         datasetHash: data.fingerprint,
+        baseline: LearningStart.baseline(testLabels: data.testLabels),
         startedAt: Date(),
         trackerVersion: Tracker.version,
         host: ProcessInfo.processInfo.hostName,

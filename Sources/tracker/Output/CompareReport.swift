@@ -1,0 +1,171 @@
+// CompareReport: `tracker compare` output, one row per group of comparable
+// runs, in each --format; plus the Welch test when exactly two groups are shown.
+import Foundation
+import TrackerStore
+
+struct CompareReport {
+  let groups: [RunGroup]
+  /// The margin the learning starts were computed with.
+  let margin: Double
+
+  /// Welch's test of the first group's mean final test accuracy minus the
+  /// second's; nil unless exactly two groups are compared.
+  var welch: WelchTest? {
+    guard groups.count == 2 else { return nil }
+    return WelchTest(groups[0].finalTestAccuracies, groups[1].finalTestAccuracies)
+  }
+
+  func render(_ format: OutputFormat) -> String {
+    switch format {
+    case .table: table()
+    case .json: json()
+    case .csv: csv()
+    case .markdown: markdown()
+    }
+  }
+
+  // MARK: - For people
+
+  /// The cells of one group as the table and Markdown show them.
+  private func cells(_ group: RunGroup) -> [String] {
+    let accuracy = group.finalTestAccuracy
+    return [
+      group.label, String(group.runs.count), Format.percent(accuracy?.mean),
+      Format.percent(accuracy?.standardDeviation), Format.percent(accuracy?.minimum),
+      Format.percent(accuracy?.maximum), Format.percent(group.bestTestAccuracy?.maximum),
+      Format.iteration(group.learningStartMedian), String(group.neverStarted),
+      Format.loss(group.finalLoss?.mean), Format.duration(group.duration?.mean),
+    ]
+  }
+
+  func table() -> String {
+    typealias Column = TextTable.Column
+    let table = TextTable(
+      columns: [
+        Column(title: "group", alignment: .left), Column(title: "runs"), Column(title: "mean"),
+        Column(title: "sd"), Column(title: "min"), Column(title: "max"),
+        Column(title: "acc %", top: "best"), Column(title: "start"), Column(title: "never"),
+        Column(title: "loss", top: "final"), Column(title: "time", top: "mean"),
+      ],
+      spans: [
+        .init(title: "final test acc %", columns: 2...5), .init(title: "learning", columns: 7...8),
+      ],
+      rows: groups.map(cells))
+    return table.render() + notes().map { $0 + "\n" }.joined()
+  }
+
+  func markdown() -> String {
+    let header = [
+      "group", "runs", "final test acc % (mean)", "sd", "min", "max", "best test acc %",
+      "learning start (median)", "never started", "final loss (mean)", "time (mean)",
+    ]
+    let table = Markdown.table(
+      header: header, rightAligned: [false] + Array(repeating: true, count: header.count - 1),
+      rows: groups.map(cells))
+    return table + "\n" + notes().joined(separator: "\n") + "\n"
+  }
+
+  /// What the columns mean, and the two-group test.
+  func notes() -> [String] {
+    var lines = [
+      "learning start: median over runs of the first evaluation from which test",
+      "accuracy stays >= baseline + \(Format.plain(margin)); never: runs where that never happens.",
+    ]
+    guard groups.count == 2 else { return lines }
+    let (a, b) = (groups[0].label, groups[1].label)
+    if let welch {
+      lines.append(
+        "\(a) - \(b): \(Format.points(welch.difference)) points of mean final test accuracy,")
+      lines.append(
+        "95% CI [\(Format.points(welch.lower)), \(Format.points(welch.upper))], Welch t = "
+          + String(format: "%.2f", welch.t) + ", df = "
+          + String(format: "%.1f", welch.degreesOfFreedom)
+          + ", p = \(Format.pValue(welch.pValue))")
+    } else if groups.contains(where: { $0.finalTestAccuracies.count < 2 }) {
+      lines.append("\(a) vs \(b): no t-test; each group needs 2 or more runs with a test accuracy.")
+    } else {
+      lines.append("\(a) vs \(b): no t-test; the final test accuracy varies in neither group.")
+    }
+    return lines
+  }
+
+  // MARK: - For programs
+
+  /// One object per group. The keys optimizer, params, runs,
+  /// final_test_acc_{mean,std,min,max}, learning_start_median and
+  /// never_started are promised to scripts (issue 3); the rest may grow.
+  func json() -> String {
+    let test = welch
+    return JSONValue.array(
+      groups.enumerated().map { index, group in
+        var members: [(String, JSONValue)] = [
+          ("label", .string(group.label)),
+          ("optimizer", .string(group.optimizer)),
+          (
+            "params",
+            .object(
+              group.parameters.map {
+                ($0.parameter.rawValue, .sql($0.value, boolean: $0.parameter.kind == .boolean))
+              })
+          ),
+          ("runs", .int(Int64(group.runs.count))),
+          ("final_test_acc_mean", .number(group.finalTestAccuracy?.mean)),
+          ("final_test_acc_std", .number(group.finalTestAccuracy?.standardDeviation)),
+          ("final_test_acc_min", .number(group.finalTestAccuracy?.minimum)),
+          ("final_test_acc_max", .number(group.finalTestAccuracy?.maximum)),
+          ("best_test_acc_mean", .number(group.bestTestAccuracy?.mean)),
+          ("best_test_acc_max", .number(group.bestTestAccuracy?.maximum)),
+          ("learning_start_median", .iteration(group.learningStartMedian)),
+          ("never_started", .int(Int64(group.neverStarted))),
+          ("learning_margin", .number(margin)),
+          ("final_loss_mean", .number(group.finalLoss?.mean)),
+          ("duration_mean_s", .number(group.duration?.mean)),
+          ("run_ids", .array(group.runs.map { .string($0.id) })),
+        ]
+        if let test {
+          // Both groups carry the test, each as "this minus the other".
+          let sign = index == 0 ? 1.0 : -1.0
+          let (lower, upper) = index == 0 ? (test.lower, test.upper) : (-test.upper, -test.lower)
+          members.append(
+            (
+              "welch",
+              .object([
+                ("versus", .string(groups[1 - index].label)),
+                ("difference", .number(sign * test.difference)),
+                ("ci95_low", .number(lower)), ("ci95_high", .number(upper)),
+                ("t", .number(sign * test.t)), ("df", .number(test.degreesOfFreedom)),
+                ("p_value", .number(test.pValue)),
+              ])
+            ))
+        }
+        return .object(members)
+      }
+    ).rendered()
+  }
+
+  /// One line per group; fractions and seconds as stored, empty for none.
+  func csv() -> String {
+    let parameters = HyperParameter.grouping
+    let header =
+      ["label", "optimizer"] + parameters.map(\.rawValue) + [
+        "runs", "final_test_acc_mean", "final_test_acc_std", "final_test_acc_min",
+        "final_test_acc_max", "best_test_acc_mean", "best_test_acc_max", "learning_start_median",
+        "never_started", "learning_margin", "final_loss_mean", "duration_mean_s",
+      ]
+    func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+    let rows = groups.map { group in
+      [group.label, group.optimizer]
+        + parameters.map { $0.display(group.value($0)) ?? "" }
+        + [
+          String(group.runs.count), number(group.finalTestAccuracy?.mean),
+          number(group.finalTestAccuracy?.standardDeviation),
+          number(group.finalTestAccuracy?.minimum), number(group.finalTestAccuracy?.maximum),
+          number(group.bestTestAccuracy?.mean), number(group.bestTestAccuracy?.maximum),
+          group.learningStartMedian.map { Format.iteration($0) } ?? "", String(group.neverStarted),
+          number(margin),
+          number(group.finalLoss?.mean), number(group.duration?.mean),
+        ]
+    }
+    return CSV.render(header: header, rows: rows)
+  }
+}
