@@ -148,7 +148,7 @@ extension Tracker {
     func run() throws {
       try CPUCheck.require()
       var config = try trainingConfig()
-      config.seed = seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+      config.seed = seed ?? UInt64.random(in: 1..<1_000_000)  // short enough to read and retype
       let dbPath = database.resolvedPath
       // Check everything we can before the database is touched: a bad --db or missing
       // data must leave the database exactly as it was.
