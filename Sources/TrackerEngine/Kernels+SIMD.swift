@@ -25,7 +25,7 @@ func rowCombination<T: NetScalar>(
   }
   for j in 0..<o {
     var s = b[j]
-    for k in 0..<count { s.addProduct(v[k], w[Int(c[k]) * o + j]) }
+    for k in 0..<count { s.addProduct(v[k], w[Int(c[k]) &* o + j]) }
     out[j] = s
   }
 }
@@ -38,7 +38,7 @@ private func rowCombinationFloat(
   if o < 8 {
     for j in 0..<o {
       var s = b[j]
-      for k in 0..<count { s.addProduct(v[k], w[Int(c[k]) * o + j]) }
+      for k in 0..<count { s.addProduct(v[k], w[Int(c[k]) &* o + j]) }
       out[j] = s
     }
     return
@@ -75,13 +75,13 @@ private func combine40(
   var (e0, e1, e2, e3, e4) = (Float8(), Float8(), Float8(), Float8(), Float8())
   var k = 0
   while k + 2 <= count {
-    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) * o)
+    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) &* o)
     a0.addProduct(s, load(r))
     a1.addProduct(s, load(r + 8))
     a2.addProduct(s, load(r + 16))
     a3.addProduct(s, load(r + 24))
     a4.addProduct(s, load(r + 32))
-    let (t, q) = (Float8(repeating: v[k + 1]), w + Int(c[k + 1]) * o)
+    let (t, q) = (Float8(repeating: v[k + 1]), w + Int(c[k + 1]) &* o)
     e0.addProduct(t, load(q))
     e1.addProduct(t, load(q + 8))
     e2.addProduct(t, load(q + 16))
@@ -90,7 +90,7 @@ private func combine40(
     k += 2
   }
   if k < count {
-    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) * o)
+    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) &* o)
     a0.addProduct(s, load(r))
     a1.addProduct(s, load(r + 8))
     a2.addProduct(s, load(r + 16))
@@ -113,16 +113,16 @@ private func combine16(
   var (a0, a1, e0, e1) = (load(b), load(b + 8), Float8(), Float8())
   var k = 0
   while k + 2 <= count {
-    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) * o)
+    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) &* o)
     a0.addProduct(s, load(r))
     a1.addProduct(s, load(r + 8))
-    let (t, q) = (Float8(repeating: v[k + 1]), w + Int(c[k + 1]) * o)
+    let (t, q) = (Float8(repeating: v[k + 1]), w + Int(c[k + 1]) &* o)
     e0.addProduct(t, load(q))
     e1.addProduct(t, load(q + 8))
     k += 2
   }
   if k < count {
-    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) * o)
+    let (s, r) = (Float8(repeating: v[k]), w + Int(c[k]) &* o)
     a0.addProduct(s, load(r))
     a1.addProduct(s, load(r + 8))
   }
@@ -139,14 +139,14 @@ private func combine8(
   var (a0, a1, a2, a3) = (load(b), Float8(), Float8(), Float8())
   var k = 0
   while k + 4 <= count {
-    a0.addProduct(Float8(repeating: v[k]), load(w + Int(c[k]) * o))
-    a1.addProduct(Float8(repeating: v[k + 1]), load(w + Int(c[k + 1]) * o))
-    a2.addProduct(Float8(repeating: v[k + 2]), load(w + Int(c[k + 2]) * o))
-    a3.addProduct(Float8(repeating: v[k + 3]), load(w + Int(c[k + 3]) * o))
+    a0.addProduct(Float8(repeating: v[k]), load(w + Int(c[k]) &* o))
+    a1.addProduct(Float8(repeating: v[k + 1]), load(w + Int(c[k + 1]) &* o))
+    a2.addProduct(Float8(repeating: v[k + 2]), load(w + Int(c[k + 2]) &* o))
+    a3.addProduct(Float8(repeating: v[k + 3]), load(w + Int(c[k + 3]) &* o))
     k += 4
   }
   while k < count {
-    a0.addProduct(Float8(repeating: v[k]), load(w + Int(c[k]) * o))
+    a0.addProduct(Float8(repeating: v[k]), load(w + Int(c[k]) &* o))
     k += 1
   }
   store((a0 + a1) + (a2 + a3), out)
@@ -165,7 +165,7 @@ func scatterRow<T: NetScalar>(
     return
   }
   for k in 0..<count {
-    let row = dw + Int(c[k]) * o
+    let row = dw + Int(c[k]) &* o
     for j in 0..<o { row[j].addProduct(v[k], g[j]) }
   }
 }
@@ -177,12 +177,12 @@ private func scatterRowFloat(
 ) {
   if o < 8 {
     for k in 0..<count {
-      for j in 0..<o { dw[Int(c[k]) * o + j].addProduct(v[k], g[j]) }
+      for j in 0..<o { dw[Int(c[k]) &* o + j].addProduct(v[k], g[j]) }
     }
     return
   }
   for k in 0..<count {
-    let row = dw + Int(c[k]) * o
+    let row = dw + Int(c[k]) &* o
     let s = Float8(repeating: v[k])
     var j = 0
     while j + 8 <= o {

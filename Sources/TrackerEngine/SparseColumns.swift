@@ -39,15 +39,19 @@ final class SparseColumns<T: NetScalar> {
     precondition(x.width == width && entries <= entryCapacity, "SparseColumns too small")
     precondition(x.count <= Int(UInt16.max) + 1, "row indices are UInt16")
     rowCount = x.count
-    columnStart.update(repeating: 0, count: width + 1)
-    for k in 0..<entries { columnStart[Int(x.columns[k]) + 1] += 1 }
-    for c in 0..<width { columnStart[c + 1] += columnStart[c] }
-    next.update(from: columnStart, count: width)
+    // Local copies of the pointers, so the compiler need not reload them after
+    // every store.
+    let (start, next, rows, values) = (columnStart, self.next, self.rows, self.values)
+    let (rowStart, columns, xValues) = (x.rowStart, x.columns, x.values)
+    start.update(repeating: 0, count: width + 1)
+    for k in 0..<entries { start[Int(columns[k]) + 1] += 1 }
+    for c in 0..<width { start[c + 1] += start[c] }
+    next.update(from: start, count: width)
     for r in 0..<x.count {
-      for k in x.rowStart[r]..<x.rowStart[r + 1] {
-        let c = Int(x.columns[k])
+      for k in rowStart[r]..<rowStart[r + 1] {
+        let c = Int(columns[k])
         rows[next[c]] = UInt16(truncatingIfNeeded: r)
-        values[next[c]] = x.values[k]
+        values[next[c]] = xValues[k]
         next[c] += 1
       }
     }

@@ -42,7 +42,7 @@ final class SparseRows<T: NetScalar> {
   let columns: UnsafeMutablePointer<UInt16>
   let values: UnsafeMutablePointer<T>
   /// `pixelValue[p]` = T(p) / 255, so every image converts the same way.
-  private let pixelValue: [T] = (0...255).map { T($0) / T(255) }
+  private let pixelValue: UnsafeMutablePointer<T>
 
   init(rowCapacity: Int, entryCapacity: Int, width: Int) {
     precondition(width <= Dataset.maximumPixelsPerImage, "column indices are UInt16")
@@ -51,8 +51,10 @@ final class SparseRows<T: NetScalar> {
     self.width = width
     rowStart = .allocate(capacity: rowCapacity + 1)
     rowStart[0] = 0
-    columns = .allocate(capacity: max(entryCapacity, 1))
-    values = .allocate(capacity: max(entryCapacity, 1))
+    columns = .allocate(capacity: entryCapacity + 8)
+    values = .allocate(capacity: entryCapacity + 8)
+    pixelValue = .allocate(capacity: 256)
+    for p in 0..<256 { pixelValue[p] = T(p) / T(255) }
   }
 
   /// All `count` images of `images` (row-major, `width` bytes each), sized exactly.
@@ -68,6 +70,7 @@ final class SparseRows<T: NetScalar> {
     rowStart.deallocate()
     columns.deallocate()
     values.deallocate()
+    pixelValue.deallocate()
   }
 
   func removeAll() { count = 0 }
@@ -99,29 +102,28 @@ final class SparseRows<T: NetScalar> {
     precondition(
       entryCapacity - k >= width || entryCapacity - k >= nonZeroCount(image),
       "SparseRows entry capacity exceeded")
-    pixelValue.withUnsafeBufferPointer { table in
-      // Eight pixels at a time, visiting only the non-zero bytes of each word
-      // (MNIST's borders are long runs of zeros).
-      let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-      var c = 0
-      while c + 8 <= width {
-        let word = UInt64(littleEndian: UnsafeRawPointer(image + c).loadUnaligned(as: UInt64.self))
-        // The top bit of each byte of `nonZero` is set iff that byte of `word` is not 0.
-        var nonZero = ((word & low7) &+ low7 | word) & ~low7
-        while nonZero != 0 {
-          let column = c + nonZero.trailingZeroBitCount / 8
-          columns[k] = UInt16(truncatingIfNeeded: column)
-          values[k] = table[Int(image[column])]
-          k += 1
-          nonZero &= nonZero &- 1
+    // Eight pixels at a time: a word of zeros (MNIST's borders) is skipped; in any
+    // other word all eight pixels are written at k, k+1, ... and k advances past
+    // the non-zero ones only. No branch depends on the pixel values, which a
+    // branch per non-zero pixel would mispredict all the time. (The storage has 8
+    // entries of slack for what is written past the last non-zero pixel.)
+    let (columns, values, table) = (self.columns, self.values, pixelValue)
+    var c = 0
+    while c + 8 <= width {
+      if UnsafeRawPointer(image + c).loadUnaligned(as: UInt64.self) != 0 {
+        for b in 0..<8 {
+          let pixel = image[c + b]
+          columns[k] = UInt16(truncatingIfNeeded: c + b)
+          values[k] = table[Int(pixel)]
+          k += pixel == 0 ? 0 : 1
         }
-        c += 8
       }
-      for column in c..<width where image[column] != 0 {
-        columns[k] = UInt16(truncatingIfNeeded: column)
-        values[k] = table[Int(image[column])]
-        k += 1
-      }
+      c += 8
+    }
+    for column in c..<width where image[column] != 0 {
+      columns[k] = UInt16(truncatingIfNeeded: column)
+      values[k] = table[Int(image[column])]
+      k += 1
     }
     count += 1
     rowStart[count] = k
