@@ -106,7 +106,7 @@ public struct TrainingConfig: Sendable {
         s.isFinite && s > 0, "--weight-init",
         "must be 'he', 'xavier' or a positive number (got \(s))")
     }
-    try check(iterations > 0, "--iterations", "must be a positive integer (got \(iterations))")
+    try check(iterations > 0, "--iters", "must be a positive integer (got \(iterations))")
     try check(
       (1...Self.maximumBatchSize).contains(batchSize), "--batch-size",
       "must be between 1 and \(Self.maximumBatchSize) (got \(batchSize))")
@@ -114,7 +114,7 @@ public struct TrainingConfig: Sendable {
       evalInterval > 0, "--eval-interval", "must be a positive integer (got \(evalInterval))")
     try check(
       evalInterval <= iterations, "--eval-interval",
-      "must not exceed --iterations (\(evalInterval) > \(iterations)), or no evaluation would run")
+      "must not exceed --iters (\(evalInterval) > \(iterations)), or no evaluation would run")
     try check(
       (1...Self.maximumThreads).contains(threads), "--threads",
       "must be between 1 and \(Self.maximumThreads) (got \(threads))")

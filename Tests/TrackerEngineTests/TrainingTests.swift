@@ -143,7 +143,7 @@ final class TrainingTests: XCTestCase {
     expect("--hidden") { $0.hidden = [] }
     expect("--hidden") { $0.hidden = [40, 0] }
     expect("--weight-init") { $0.weightInit = .std(-1) }
-    expect("--iterations") { $0.iterations = 0 }
+    expect("--iters") { $0.iterations = 0 }
     expect("--batch-size") { $0.batchSize = -5 }
     expect("--eval-interval") { $0.evalInterval = 0 }
     expect("--eval-interval") { $0.evalInterval = 2000 }
