@@ -99,7 +99,7 @@ extension Tracker {
     var tag: [Tag] = []
 
     @Option(help: "Threads for test-set evaluation; results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, TrainingConfig.maximumThreads)
 
     @Flag(name: .shortAndLong, help: "Print only the final summary line.")
     var quiet = false
