@@ -30,6 +30,7 @@ struct RunSession {
   func train(_ config: TrainingConfig, on data: Dataset) throws -> RunOutcome {
     installStopHandlers()
     defer { restoreDefaultHandlers() }
+    defer { console.finish() }  // erase the live progress line before anything else prints
     let start = Date()
     var divergedAt: Int?
     var lastTest: Double?
@@ -38,6 +39,7 @@ struct RunSession {
         switch event {
         case .iteration(let i, let loss):
           try recorder.logLoss(iteration: i, loss: loss)
+          console.iteration(i, loss: loss)
           if !loss.isFinite {
             divergedAt = i
             return .stop

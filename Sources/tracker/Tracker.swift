@@ -17,6 +17,9 @@ struct Tracker: ParsableCommand {
         tracker run --opt adam --seed 1
       """,
     version: version,
-    subcommands: [Run.self, List.self, Show.self, Compare.self, Delete.self, BenchStore.self]
+    subcommands: [
+      Run.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
+      BenchStore.self,
+    ]
   )
 }

@@ -68,7 +68,9 @@ extension Tracker {
       try store.recomputeLearningStart(&runs, margin: margin)
       let order = names.isEmpty ? OptimizerKind.allCases.map(\.rawValue) : names
       let groups = RunComparison.groups(runs, optimizerOrder: order)
-      return CompareReport(groups: groups, margin: margin).render(format)
+      var report = CompareReport(groups: groups, margin: margin)
+      if format == .table { report.curves = try Sparkline.compareLines(groups, store: store) }
+      return report.render(format)
     }
 
     /// Why nothing (or not every optimizer asked for) was selected, naming

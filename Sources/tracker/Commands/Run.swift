@@ -162,7 +162,8 @@ extension Tracker {
 
       let store = try RunStore.open(path: dbPath)
       let recorder = try store.begin(newRun(config: config, data: data))
-      let console = Console(quiet: quiet, evalInterval: config.evalInterval)
+      let console = Console(
+        quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
       if outcome.status == .interrupted { throw ExitCode(130) }

@@ -7,6 +7,9 @@ struct CompareReport {
   let groups: [RunGroup]
   /// The margin the learning starts were computed with.
   let margin: Double
+  /// Lines drawn between the table and its notes (the groups' test accuracy
+  /// sparklines, Charts/Sparkline.swift); table format only.
+  var curves: [String] = []
 
   /// Welch's test of the first group's mean final test accuracy minus the
   /// second's; nil unless exactly two groups are compared.
@@ -51,7 +54,7 @@ struct CompareReport {
         .init(title: "final test acc %", columns: 2...5), .init(title: "learning", columns: 7...8),
       ],
       rows: groups.map(cells))
-    return table.render() + notes().map { $0 + "\n" }.joined()
+    return table.render() + (curves + notes()).map { $0 + "\n" }.joined()
   }
 
   func markdown() -> String {

@@ -1,0 +1,102 @@
+// CurveCharts: the charts `plot` and `report` draw, from stored runs: a metric
+// per group of runs (mean line, min-max band), and one run's train and test
+// accuracy as the reference notebook drew it ("accuracy: Adam").
+import Foundation
+import TrackerStore
+
+enum CurveCharts {
+  /// Optimizer names as the notebook's titles write them.
+  static func displayName(_ optimizer: String) -> String {
+    switch optimizer {
+    case "sgd": "SGD"
+    case "momentum": "Momentum"
+    case "adagrad": "AdaGrad"
+    case "rmsprop": "RMSProp"
+    case "adam": "Adam"
+    default: optimizer
+    }
+  }
+
+  static func title(_ metric: CurveMetric) -> String {
+    switch metric {
+    case .loss: "loss"
+    case .trainAccuracy: "train accuracy"
+    case .testAccuracy: "test accuracy"
+    }
+  }
+
+  static func axisLabel(_ metric: CurveMetric, logScale: Bool) -> String {
+    switch metric {
+    case .loss: logScale ? "loss (log scale)" : "loss"
+    case .trainAccuracy: "train accuracy (mini-batch)"
+    case .testAccuracy: "test accuracy"
+    }
+  }
+
+  /// The colour of group `index`; past the palette, colours repeat dashed.
+  static func style(_ index: Int) -> (color: String, dashed: Bool) {
+    (LineChart.palette[index % LineChart.palette.count], index >= LineChart.palette.count)
+  }
+
+  /// `metric` of each group against iteration: the mean over the group's runs
+  /// as a line and, for groups of two or more runs, their range as a band.
+  /// Accuracies are drawn from 0 to 1, as in the notebook.
+  static func groups(
+    _ groups: [RunGroup], metric: CurveMetric, logScale: Bool, store: RunStore, what: String
+  ) throws -> LineChart {
+    let runCount = groups.map(\.runs.count).reduce(0, +)
+    var series: [LineChart.Series] = []
+    for (index, group) in groups.enumerated() {
+      let band = try store.band(metric, over: group.runs)
+      let style = style(index)
+      let runs = group.runs.count == 1 ? "1 run" : "\(group.runs.count) runs"
+      series.append(
+        LineChart.Series(
+          label: "\(group.label) (\(runs))", color: style.color,
+          points: band.map { .init(x: Double($0.iteration), y: $0.mean) },
+          band: group.runs.count < 2
+            ? [] : band.map { .init(x: Double($0.iteration), low: $0.minimum, high: $0.maximum) },
+          dashed: style.dashed))
+    }
+    let anyBand = groups.contains { $0.runs.count > 1 }
+    return LineChart(
+      title: title(metric),
+      subtitle: "mean over seeds" + (anyBand ? " (line) and min to max (band)" : "")
+        + ", \(runCount) \(what)",
+      xLabel: "iteration", yLabel: axisLabel(metric, logScale: logScale), series: series,
+      yScale: logScale ? .logarithmic : .linear,
+      yDomain: metric == .loss ? nil : 0...1)
+  }
+
+  /// One run. Accuracies: its train and test accuracy, as the notebook's
+  /// figure ("accuracy: Adam", legend "training set" and "test set", y from
+  /// 0 to 1). Loss: its loss of every iteration.
+  static func run(_ run: StoredRun, metric: CurveMetric, logScale: Bool, store: RunStore) throws
+    -> LineChart
+  {
+    let name = displayName(run.optimizer)
+    let accuracy = run.summary.finalTestAccuracy.map { ", final test acc \(Format.percent($0))%" }
+    let subtitle =
+      "run \(run.shortID)" + (run.name.map { " (\($0))" } ?? "") + ", seed \(run.seed)"
+      + ", lr=\(HyperParameter.lr.display(run[.lr]) ?? "-")" + (accuracy ?? "")
+      + (run.status == "completed" ? "" : ", \(run.status)")
+    func points(_ metric: CurveMetric) throws -> [LineChart.Point] {
+      try store.curve(metric, of: run).map { .init(x: Double($0.iteration), y: $0.value) }
+    }
+    if metric == .loss {
+      return LineChart(
+        title: "loss: \(name)", subtitle: subtitle, xLabel: "iter",
+        yLabel: axisLabel(.loss, logScale: logScale),
+        series: [.init(label: "loss", color: LineChart.palette[0], points: try points(.loss))],
+        yScale: logScale ? .logarithmic : .linear)
+    }
+    return LineChart(
+      title: "accuracy: \(name)", subtitle: subtitle, xLabel: "iter", yLabel: "accuracy",
+      series: [
+        .init(
+          label: "training set", color: LineChart.palette[0], points: try points(.trainAccuracy)),
+        .init(label: "test set", color: LineChart.palette[1], points: try points(.testAccuracy)),
+      ],
+      yDomain: 0...1)
+  }
+}

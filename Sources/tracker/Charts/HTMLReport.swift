@@ -1,0 +1,259 @@
+// HTMLReport: `tracker report` as one self-contained HTML file: the compare
+// table, the curves as inline SVG, and every run with its hyperparameters.
+// No scripts, no external fonts, stylesheets or images: a browser needs
+// nothing else. Written as well-formed XML (every element closed, only the
+// five XML entities), so tests can parse it.
+import Foundation
+import TrackerStore
+
+struct HTMLReport {
+  var title: String
+  var databasePath: String
+  var generatedAt: Date
+  /// Every selected run, newest first.
+  var runs: [StoredRun]
+  /// The groups of completed runs, as compare makes them.
+  var groups: [RunGroup]
+  var margin: Double
+  /// Inline SVG charts, drawn already.
+  var charts: [String]
+  /// Each run's test accuracy, by `seq`, for its sparkline.
+  var testCurves: [Int64: [CurvePoint]]
+
+  func html() -> String {
+    var out = SVGWriter()
+    out.raw("<!DOCTYPE html>\n")
+    out.open("html", ["lang": "en"])
+    out.open("head")
+    out.element("meta", ["charset": "utf-8"])
+    out.element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+    out.element("title", [:], text: title)
+    // Raw: HTML does not decode entities inside <style>, and the CSS holds no < or &.
+    out.open("style")
+    out.raw(Self.style + "\n")
+    out.close("style")
+    out.close("head")
+    out.open("body")
+    out.element("h1", [:], text: title)
+    out.element("p", ["class": "meta"], text: meta())
+
+    out.element("h2", [:], text: "Comparison")
+    if groups.isEmpty {
+      out.element("p", [:], text: "No completed runs among the selected ones: nothing to compare.")
+    } else {
+      out.element(
+        "p", [:],
+        text: "Completed runs, grouped by optimizer and every hyperparameter except the seed;"
+          + " a group is labelled by what sets it apart. Accuracies in percent.")
+      groupTable(&out)
+      out.open("p", ["class": "notes"])
+      for line in CompareReport(groups: groups, margin: margin).notes() {
+        out.raw(XML.escape(line) + "\n")
+      }
+      out.close("p")
+      out.element("h2", [:], text: "Curves")
+      for chart in charts {
+        out.open("figure")
+        out.raw(chart)
+        out.close("figure")
+      }
+    }
+
+    out.element("h2", [:], text: "Runs")
+    runTable(&out)
+    out.close("body")
+    out.close("html")
+    return out.text
+  }
+
+  private func meta() -> String {
+    let counts: [(status: String, runs: Int)] = Dictionary(grouping: runs, by: \.status)
+      .map { ($0.key, $0.value.count) }
+    let statuses = counts.sorted { $0.runs != $1.runs ? $0.runs > $1.runs : $0.status < $1.status }
+      .map { "\($0.runs) \($0.status)" }.joined(separator: ", ")
+    let generated = Format.minute(Timestamp.string(from: generatedAt))
+    return "Database \(databasePath), \(runs.count) runs" + (runs.isEmpty ? "" : " (\(statuses))")
+      + ". Generated \(generated) UTC by tracker \(Tracker.version)."
+  }
+
+  // MARK: - Tables
+
+  private func groupTable(_ out: inout SVGWriter) {
+    out.open("table", ["class": "groups"])
+    out.open("thead")
+    out.open("tr")
+    out.element("th", ["rowspan": "2", "class": "left"], text: "group")
+    out.element("th", ["rowspan": "2"], text: "runs")
+    out.element("th", ["colspan": "4"], text: "final test accuracy %")
+    out.element("th", ["rowspan": "2"], text: "best test acc %")
+    out.element("th", ["colspan": "2"], text: "learning start")
+    out.element("th", ["rowspan": "2"], text: "final loss (mean)")
+    out.element("th", ["rowspan": "2"], text: "time (mean)")
+    out.element("th", ["rowspan": "2", "class": "left"], text: "test accuracy")
+    out.close("tr")
+    out.open("tr")
+    for title in ["mean", "sd", "min", "max", "median", "never"] {
+      out.element("th", [:], text: title)
+    }
+    out.close("tr")
+    out.close("thead")
+    out.open("tbody")
+    for (index, group) in groups.enumerated() {
+      let accuracy = group.finalTestAccuracy
+      out.open("tr")
+      out.open("td", ["class": "left"])
+      out.element(
+        "span",
+        ["class": "swatch", "style": "background: \(CurveCharts.style(index).color)"], text: "")
+      out.raw(XML.escape(group.label) + "\n")
+      out.close("td")
+      for cell in [
+        String(group.runs.count), Format.percent(accuracy?.mean),
+        Format.percent(accuracy?.standardDeviation), Format.percent(accuracy?.minimum),
+        Format.percent(accuracy?.maximum), Format.percent(group.bestTestAccuracy?.maximum),
+        Format.iteration(group.learningStartMedian), String(group.neverStarted),
+        Format.loss(group.finalLoss?.mean), Format.duration(group.duration?.mean),
+      ] {
+        out.element("td", [:], text: cell)
+      }
+      out.element("td", ["class": "spark"], text: groupSparkline(group))
+      out.close("tr")
+    }
+    out.close("tbody")
+    out.close("table")
+  }
+
+  /// The mean test accuracy over the group's runs at each evaluation.
+  private func groupSparkline(_ group: RunGroup) -> String {
+    var sums: [Int: (total: Double, count: Int)] = [:]
+    for run in group.runs {
+      for point in testCurves[run.seq] ?? [] {
+        sums[point.iteration, default: (0, 0)].total += point.value
+        sums[point.iteration, default: (0, 0)].count += 1
+      }
+    }
+    let means = sums.keys.sorted().map { sums[$0]!.total / Double(sums[$0]!.count) }
+    return Sparkline.line(means, width: Self.sparkWidth)
+  }
+
+  /// The optimizers' own settings, NULL for the other optimizers.
+  static let optimizerSettings: [HyperParameter] = [
+    .momentum, .adagradTheta, .decayRate, .beta1, .beta2,
+  ]
+
+  /// Hyperparameters that differ between the listed runs get a column each
+  /// (the optimizers' own settings share one); the ones every run shares are
+  /// said once above the table.
+  private func runTable(_ out: inout SVGWriter) {
+    guard !runs.isEmpty else {
+      out.element("p", [:], text: "No runs selected.")
+      return
+    }
+    func varies(_ parameter: HyperParameter) -> Bool { Set(runs.map { $0[parameter] }).count > 1 }
+    let columns = HyperParameter.grouping.filter {
+      varies($0) && !Self.optimizerSettings.contains($0)
+    }
+    let settings = Self.optimizerSettings.filter(varies)
+    let common = HyperParameter.grouping.filter { !columns.contains($0) && !settings.contains($0) }
+      .compactMap { parameter in
+        parameter.display(runs[0][parameter]).map { "\(parameter.rawValue)=\($0)" }
+      }
+    if !common.isEmpty {
+      out.element("p", [:], text: "Every run has " + common.joined(separator: " ") + ".")
+    }
+    let labelled = runs.contains { $0.name != nil || !$0.tags.isEmpty }
+    out.open("div", ["class": "scroll"])
+    out.open("table", ["class": "runs"])
+    out.open("thead")
+    out.open("tr")
+    // Titles on two lines ("\n") keep the columns narrow.
+    var titles: [(String, Bool)] = [
+      ("id", true), ("optimizer", true), ("seed", false), ("status", true),
+      ("final\ntest acc %", false), ("learning\nstart", false),
+      ("final\nloss", false), ("time", false), ("started\n(UTC)", true),
+    ]
+    titles += columns.map { ($0.rawValue, $0.kind == .text) }
+    if !settings.isEmpty { titles.append(("optimizer\nsettings", true)) }
+    if labelled { titles.append(("name, tags", true)) }
+    titles.append(("test\naccuracy", true))
+    for (title, left) in titles {
+      out.open("th", left ? ["class": "left"] : [:])
+      out.raw(
+        title.split(separator: "\n").map { XML.escape(String($0)) }.joined(separator: "<br/>"))
+      out.close("th")
+    }
+    out.close("tr")
+    out.close("thead")
+    out.open("tbody")
+    for run in runs {
+      let summary = run.summary
+      out.open("tr")
+      out.element("td", ["class": "left id"], text: run.id)
+      out.element("td", ["class": "left"], text: run.optimizer)
+      out.element("td", [:], text: String(run.seed))
+      out.element("td", ["class": "left status-\(run.status)"], text: run.status)
+      for cell in [
+        Format.percent(summary.finalTestAccuracy),
+        Format.iteration(summary.learningStart.map(Double.init)), Format.loss(summary.finalLoss),
+        Format.duration(run.durationSeconds),
+      ] {
+        out.element("td", [:], text: cell)
+      }
+      out.element("td", ["class": "left"], text: Format.minute(run.startedAt))
+      for parameter in columns {
+        out.element(
+          "td", parameter.kind == .text ? ["class": "left"] : [:],
+          text: parameter.display(run[parameter]) ?? "-")
+      }
+      if !settings.isEmpty {
+        let text = settings.compactMap { parameter in
+          parameter.display(run[parameter]).map { "\(parameter.rawValue)=\($0)" }
+        }
+        out.element("td", ["class": "left wrap"], text: text.joined(separator: " "))
+      }
+      if labelled {
+        let label = ([run.name].compactMap { $0 } + run.tags.map { "\($0.key)=\($0.value)" })
+          .joined(separator: " ")
+        out.element("td", ["class": "left"], text: label)
+      }
+      let curve = testCurves[run.seq] ?? []
+      out.element(
+        "td", ["class": "spark"], text: Sparkline.line(curve.map(\.value), width: Self.sparkWidth))
+      out.close("tr")
+    }
+    out.close("tbody")
+    out.close("table")
+    out.close("div")
+  }
+
+  /// Characters per sparkline in the tables.
+  static let sparkWidth = 16
+
+  // MARK: - Style
+
+  static let style = """
+    body { font-family: "DejaVu Sans", Verdana, Helvetica, Arial, sans-serif; color: #222;
+      margin: 24px auto; max-width: 1320px; padding: 0 16px; line-height: 1.4; }
+    h1 { font-size: 26px; margin-bottom: 4px; }
+    h2 { font-size: 20px; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+    p.meta { color: #555; margin-top: 0; }
+    p.notes { color: #444; font-size: 13px; white-space: pre-line; }
+    table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+    th, td { padding: 4px 8px; border-bottom: 1px solid #e3e3e3; text-align: right;
+      white-space: nowrap; }
+    th { background: #f3f3f3; font-weight: 600; vertical-align: bottom; }
+    div.scroll { overflow-x: auto; }
+    th.left, td.left { text-align: left; }
+    td.id { font-family: "DejaVu Sans Mono", monospace; font-size: 11px; }
+    td.wrap { white-space: normal; min-width: 8em; }
+    td.spark { font-family: "DejaVu Sans Mono", monospace; text-align: left; color: #348ABD;
+      letter-spacing: -1px; }
+    tbody tr:nth-child(even) { background: #fafafa; }
+    .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px;
+      vertical-align: -1px; border-radius: 2px; }
+    .status-failed, .status-diverged, .status-interrupted { color: #B03A2E; }
+    .status-running { color: #8A6D00; }
+    figure { margin: 16px 0; }
+    svg.chart { max-width: 100%; height: auto; display: block; }
+    """
+}

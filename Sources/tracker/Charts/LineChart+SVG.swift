@@ -1,0 +1,221 @@
+// LineChart+SVG: draws a laid-out LineChart as SVG 1.1 markup that browsers and
+// rsvg-convert render the same: only rect, path, circle, line, text and a clip
+// path; no CSS, no scripts, no external references.
+import Foundation
+
+extension LineChart {
+  static let panel = "#E5E5E5"
+  static let grid = "#FFFFFF"
+  static let ink = "#333333"
+  static let muted = "#555555"
+
+  /// The chart as SVG. `standalone`: a complete file with the XML declaration
+  /// and namespace; otherwise an `<svg>` element to inline in HTML.
+  func svg(standalone: Bool = true) -> String {
+    let layout = layout()
+    let plot = layout.plot
+    var out = SVGWriter()
+    if standalone { out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") }
+    let size = (SVG.number(width), SVG.number(height))
+    if standalone {
+      out.open(
+        "svg",
+        [
+          "xmlns": "http://www.w3.org/2000/svg", "version": "1.1", "width": size.0,
+          "height": size.1, "viewBox": "0 0 \(size.0) \(size.1)", "font-family": SVG.fontFamily,
+        ])
+    } else {
+      out.open(
+        "svg",
+        [
+          "class": "chart", "width": size.0, "height": size.1, "viewBox": "0 0 \(size.0) \(size.1)",
+          "font-family": SVG.fontFamily, "role": "img",
+        ])
+    }
+    out.element("title", [:], text: subtitle.isEmpty ? title : "\(title): \(subtitle)")
+    out.element(
+      "rect", ["x": "0", "y": "0", "width": size.0, "height": size.1, "fill": "#FFFFFF"])
+
+    // Title and subtitle, centred over the plot.
+    let centre = SVG.number(plot.x + plot.width / 2)
+    out.element(
+      "text",
+      [
+        "class": "title", "x": centre, "y": "30", "text-anchor": "middle",
+        "font-size": SVG.number(Self.titleSize), "fill": Self.ink,
+      ], text: title)
+    if !subtitle.isEmpty {
+      out.element(
+        "text",
+        [
+          "class": "subtitle", "x": centre, "y": "52", "text-anchor": "middle",
+          "font-size": SVG.number(Self.subtitleSize), "fill": Self.muted,
+        ], text: subtitle)
+    }
+
+    // Panel and grid.
+    out.element(
+      "rect",
+      [
+        "x": SVG.number(plot.x), "y": SVG.number(plot.y), "width": SVG.number(plot.width),
+        "height": SVG.number(plot.height), "fill": Self.panel,
+      ])
+    out.open("g", ["class": "grid", "stroke": Self.grid, "stroke-width": "1"])
+    for tick in layout.xTicks {
+      let x = SVG.number(layout.x.position(tick))
+      out.element(
+        "line", ["x1": x, "y1": SVG.number(plot.y), "x2": x, "y2": SVG.number(plot.maxY)])
+    }
+    for tick in layout.yTicks {
+      let y = SVG.number(layout.y.position(tick))
+      out.element(
+        "line", ["x1": SVG.number(plot.x), "y1": y, "x2": SVG.number(plot.maxX), "y2": y])
+    }
+    out.close("g")
+
+    drawSeries(&out, layout)
+    drawAxes(&out, layout)
+    if let legend = layout.legend { drawLegend(&out, legend) }
+    out.close("svg")
+    return out.text
+  }
+
+  private func drawSeries(_ out: inout SVGWriter, _ layout: Layout) {
+    let plot = layout.plot
+    let clip = "\(id)-plot-area"
+    out.open("defs")
+    out.open("clipPath", ["id": clip])
+    out.element(
+      "rect",
+      [
+        "x": SVG.number(plot.x), "y": SVG.number(plot.y), "width": SVG.number(plot.width),
+        "height": SVG.number(plot.height),
+      ])
+    out.close("clipPath")
+    out.close("defs")
+    out.open("g", ["clip-path": "url(#\(clip))"])
+    let all = drawnSeries
+    // Every band first, then every line, so no band covers another series' line.
+    for series in all where !series.band.isEmpty {
+      let upper = series.band.map { (x: layout.x.position($0.x), y: layout.y.position($0.high)) }
+      let lower = series.band.reversed().map {
+        (x: layout.x.position($0.x), y: layout.y.position($0.low))
+      }
+      out.element(
+        "path",
+        [
+          "class": "band", "d": SVG.polyline(upper + lower) + " Z", "fill": series.color,
+          "fill-opacity": "0.2", "stroke": "none",
+        ])
+    }
+    for series in all {
+      out.open("g", ["class": "series"])
+      out.element("title", [:], text: series.label)
+      let points = series.points.map { (x: layout.x.position($0.x), y: layout.y.position($0.y)) }
+      if points.count == 1 {
+        out.element(
+          "circle",
+          [
+            "class": "marker", "cx": SVG.number(points[0].x), "cy": SVG.number(points[0].y),
+            "r": "3.5", "fill": series.color,
+          ])
+      } else if !points.isEmpty {
+        out.element(
+          "path",
+          [
+            "class": "line", "d": SVG.polyline(points), "fill": "none", "stroke": series.color,
+            "stroke-width": "2", "stroke-linejoin": "round", "stroke-linecap": "round",
+            "stroke-dasharray": series.dashed ? "7 4" : "none",
+          ])
+      }
+      out.close("g")
+    }
+    out.close("g")
+    if all.allSatisfy({ $0.points.isEmpty && $0.band.isEmpty }) {
+      out.element(
+        "text",
+        [
+          "x": SVG.number(plot.x + plot.width / 2), "y": SVG.number(plot.y + plot.height / 2),
+          "text-anchor": "middle", "font-size": SVG.number(Self.labelSize), "fill": Self.muted,
+        ], text: "no data")
+    }
+  }
+
+  private func drawAxes(_ out: inout SVGWriter, _ layout: Layout) {
+    let plot = layout.plot
+    let size = SVG.number(Self.tickSize)
+    out.open("g", ["class": "x-ticks", "font-size": size, "fill": Self.muted])
+    for (tick, label) in zip(layout.xTicks, Ticks.labels(layout.xTicks, kind: layout.x.kind)) {
+      out.element(
+        "text",
+        [
+          "x": SVG.number(layout.x.position(tick)), "y": SVG.number(plot.maxY + 19),
+          "text-anchor": "middle",
+        ], text: label)
+    }
+    out.close("g")
+    out.open("g", ["class": "y-ticks", "font-size": size, "fill": Self.muted])
+    for (tick, label) in zip(layout.yTicks, Ticks.labels(layout.yTicks, kind: layout.y.kind)) {
+      out.element(
+        "text",
+        [
+          "x": SVG.number(plot.x - 8),
+          "y": SVG.number(layout.y.position(tick) + Self.tickSize * 0.35),
+          "text-anchor": "end",
+        ], text: label)
+    }
+    out.close("g")
+    out.element(
+      "text",
+      [
+        "class": "x-label", "x": SVG.number(plot.x + plot.width / 2),
+        "y": SVG.number(plot.maxY + 44), "text-anchor": "middle",
+        "font-size": SVG.number(Self.labelSize), "fill": Self.ink,
+      ], text: xLabel)
+    let yLabelX = 16 + Self.labelSize * 0.8
+    let yLabelY = plot.y + plot.height / 2
+    out.element(
+      "text",
+      [
+        "class": "y-label", "x": SVG.number(yLabelX), "y": SVG.number(yLabelY),
+        "text-anchor": "middle", "font-size": SVG.number(Self.labelSize), "fill": Self.ink,
+        "transform": "rotate(-90 \(SVG.number(yLabelX)) \(SVG.number(yLabelY)))",
+      ], text: yLabel)
+  }
+
+  private func drawLegend(_ out: inout SVGWriter, _ box: Box) {
+    out.open("g", ["class": "legend", "font-size": SVG.number(Self.legendSize)])
+    out.element(
+      "rect",
+      [
+        "x": SVG.number(box.x), "y": SVG.number(box.y), "width": SVG.number(box.width),
+        "height": SVG.number(box.height), "rx": "3", "fill": "#FFFFFF", "fill-opacity": "0.9",
+        "stroke": "#CCCCCC",
+      ])
+    for (index, series) in series.enumerated() {
+      let middle = box.y + 8 + Self.legendRow * (Double(index) + 0.5)
+      if !series.band.isEmpty {
+        out.element(
+          "rect",
+          [
+            "x": SVG.number(box.x + 10), "y": SVG.number(middle - 6), "width": "24", "height": "12",
+            "fill": series.color, "fill-opacity": "0.2",
+          ])
+      }
+      out.element(
+        "line",
+        [
+          "x1": SVG.number(box.x + 10), "y1": SVG.number(middle), "x2": SVG.number(box.x + 34),
+          "y2": SVG.number(middle), "stroke": series.color, "stroke-width": "2.5",
+          "stroke-dasharray": series.dashed ? "7 4" : "none",
+        ])
+      out.element(
+        "text",
+        [
+          "x": SVG.number(box.x + 42), "y": SVG.number(middle + Self.legendSize * 0.35),
+          "fill": Self.ink,
+        ], text: series.label)
+    }
+    out.close("g")
+  }
+}

@@ -1,0 +1,264 @@
+// LineChart: one chart of curves against iteration, drawn as SVG: title,
+// axes with nice ticks, grid, each series as a line with an optional light
+// band (min-max over runs), and a legend placed where it hides no data (as
+// matplotlib's loc="best"), else beside the plot. The look follows the
+// reference notebook, which used matplotlib's ggplot style.
+import Foundation
+
+struct LineChart {
+  struct Point {
+    var x: Double
+    var y: Double
+  }
+
+  /// A range of values at one x: the band drawn under a mean line.
+  struct Span {
+    var x: Double
+    var low: Double
+    var high: Double
+  }
+
+  struct Series {
+    var label: String
+    /// A CSS colour, e.g. "#E24A33".
+    var color: String
+    var points: [Point]
+    var band: [Span] = []
+    var dashed = false
+  }
+
+  var title: String
+  var subtitle = ""
+  var xLabel: String
+  var yLabel: String
+  var series: [Series]
+  var yScale: Scale.Kind = .linear
+  /// nil: 0 to the largest x.
+  var xDomain: ClosedRange<Double>?
+  /// nil: from the data (from 0 on a linear axis).
+  var yDomain: ClosedRange<Double>?
+  var width = 900.0
+  var height = 560.0
+  /// Prefix of the ids in the SVG, unique per document (a report inlines
+  /// several charts, and ids must not clash).
+  var id = "chart"
+
+  /// ggplot-style colours (the notebook's red and blue first), then more
+  /// that stay readable on the grey panel.
+  static let palette = [
+    "#E24A33", "#348ABD", "#988ED5", "#5F8F2E", "#E69F00", "#777777", "#CC79A7", "#17A2B8",
+  ]
+
+  // MARK: - Layout
+
+  struct Box: Equatable {
+    var x, y, width, height: Double
+    var maxX: Double { x + width }
+    var maxY: Double { y + height }
+  }
+
+  /// Where everything goes, in pixels.
+  struct Layout {
+    var plot: Box
+    var x: Scale
+    var y: Scale
+    var xTicks: [Double]
+    var yTicks: [Double]
+    var legend: Box?
+    /// True when no spot inside the plot was free and the legend sits beside it.
+    var legendOutside: Bool
+  }
+
+  static let titleSize = 18.0
+  static let subtitleSize = 13.0
+  static let tickSize = 13.0
+  static let labelSize = 14.0
+  static let legendSize = 13.0
+  static let legendRow = 20.0
+
+  /// Points that can be drawn on the y scale (positive on a log axis).
+  private func drawable(_ series: Series) -> Series {
+    guard yScale == .logarithmic else { return series }
+    var copy = series
+    copy.points = series.points.filter { $0.y > 0 }
+    copy.band = series.band.filter { $0.low > 0 }
+    return copy
+  }
+
+  var drawnSeries: [Series] { series.map(drawable) }
+
+  func dataXDomain() -> ClosedRange<Double> {
+    if let xDomain { return xDomain }
+    let xs = drawnSeries.flatMap { $0.points.map(\.x) + $0.band.map(\.x) }
+    let high = xs.max() ?? 1
+    return 0...(high > 0 ? high : 1)
+  }
+
+  func dataYDomain() -> ClosedRange<Double> {
+    if let yDomain { return yDomain }
+    let all = drawnSeries
+    let ys = all.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.low, $0.high] } }
+      .filter(\.isFinite)
+    guard let low = ys.min(), let high = ys.max() else {
+      return yScale == .linear ? 0...1 : 0.1...1
+    }
+    if yScale == .logarithmic { return Ticks.logarithmicDomain(low, max(high, low * 1.0001)) }
+    if low >= 0 { return Ticks.zeroBasedDomain(high) }
+    let step = Ticks.niceStep((high - low) / 5)
+    return (low / step).rounded(.down) * step...(high / step).rounded(.up) * step
+  }
+
+  var legendSize: (width: Double, height: Double) {
+    let text = series.map { SVG.textWidth($0.label, size: Self.legendSize) }.max() ?? 0
+    return (10 + 24 + 8 + text + 12, 8 + Self.legendRow * Double(series.count) + 4)
+  }
+
+  func layout() -> Layout {
+    if let inside = layout(legendOutside: false) { return inside }
+    return layout(legendOutside: true)!
+  }
+
+  /// The layout with the legend inside the plot at the first free spot (nil
+  /// when there is none), or beside it.
+  private func layout(legendOutside: Bool) -> Layout? {
+    let yDomain = dataYDomain()
+    let top = subtitle.isEmpty ? 52.0 : 72.0
+    let bottom = height - 58
+    // The y ticks are known before the x extent: their labels set the left margin.
+    let plotHeight = bottom - top
+    var y = Scale(yScale, domain: yDomain, start: bottom, end: top)
+    let yTicks = y.ticks(target: max(2, Int(plotHeight / 60)))
+    let labelWidth =
+      Ticks.labels(yTicks, kind: yScale).map { SVG.textWidth($0, size: Self.tickSize) }.max() ?? 0
+    let left = 16 + Self.labelSize + 12 + labelWidth + 8
+    let legend = legendSize
+    let right = width - 28 - (legendOutside && !series.isEmpty ? legend.width + 16 : 0)
+    let plot = Box(x: left, y: top, width: max(100, right - left), height: plotHeight)
+    y.start = plot.maxY
+    y.end = plot.y
+    let x = Scale(domain: dataXDomain(), start: plot.x, end: plot.maxX)
+    let xTicks = Self.spacedTicks(x, width: plot.width)
+    var layout = Layout(
+      plot: plot, x: x, y: y, xTicks: xTicks, yTicks: yTicks, legend: nil,
+      legendOutside: legendOutside)
+    guard !series.isEmpty else { return layout }
+    if legendOutside {
+      layout.legend = Box(x: plot.maxX + 16, y: plot.y, width: legend.width, height: legend.height)
+      return layout
+    }
+    let occupied = occupancy(layout)
+    for box in candidates(plot, legend) where !occupied.hits(box) {
+      layout.legend = box
+      return layout
+    }
+    return nil
+  }
+
+  /// As many nice ticks as fit with their labels apart by at least 16 pixels.
+  static func spacedTicks(_ scale: Scale, width: Double) -> [Double] {
+    var target = max(2, Int(width / 90))
+    while true {
+      let ticks = scale.ticks(target: target)
+      let labels = Ticks.labels(ticks, kind: scale.kind)
+      let widest = labels.map { SVG.textWidth($0, size: tickSize) }.max() ?? 0
+      let gaps = zip(ticks, ticks.dropFirst()).map {
+        abs(scale.position($1) - scale.position($0))
+      }
+      if target <= 2 || (gaps.min() ?? .infinity) >= widest + 16 { return ticks }
+      target -= 1
+    }
+  }
+
+  /// Legend positions inside `plot`, in matplotlib's order of preference.
+  private func candidates(_ plot: Box, _ size: (width: Double, height: Double)) -> [Box] {
+    let inset = 10.0
+    let (w, h) = size
+    let left = plot.x + inset
+    let right = plot.maxX - inset - w
+    let center = plot.x + (plot.width - w) / 2
+    let top = plot.y + inset
+    let bottom = plot.maxY - inset - h
+    let middle = plot.y + (plot.height - h) / 2
+    return [
+      (right, top), (left, top), (left, bottom), (right, bottom), (right, middle), (left, middle),
+      (center, bottom), (center, top), (center, middle),
+    ].map { Box(x: $0.0, y: $0.1, width: w, height: h) }
+  }
+
+  /// The pixels (in 4-pixel cells) that lines and bands cover.
+  private func occupancy(_ layout: Layout) -> Occupancy {
+    var grid = Occupancy()
+    for series in drawnSeries {
+      let points = series.points.map {
+        (layout.x.position($0.x), layout.y.position($0.y))
+      }
+      for (a, b) in zip(points, points.dropFirst()) {
+        let steps = max(1, Int(max(abs(b.0 - a.0), abs(b.1 - a.1)) / 2))
+        for step in 0...steps {
+          let t = Double(step) / Double(steps)
+          grid.mark(x: a.0 + (b.0 - a.0) * t, y: a.1 + (b.1 - a.1) * t)
+        }
+      }
+      if let only = points.first, points.count == 1 { grid.mark(x: only.0, y: only.1) }
+      for span in series.band {
+        let x = layout.x.position(span.x)
+        grid.markColumn(x: x, from: layout.y.position(span.high), to: layout.y.position(span.low))
+      }
+      // Between band points, fill the columns too, so a wide band counts whole.
+      for (a, b) in zip(series.band, series.band.dropFirst()) {
+        let (xa, xb) = (layout.x.position(a.x), layout.x.position(b.x))
+        var x = xa + 4
+        while x < xb {
+          let t = (x - xa) / (xb - xa)
+          let high = a.high + (b.high - a.high) * t
+          let low = a.low + (b.low - a.low) * t
+          grid.markColumn(x: x, from: layout.y.position(high), to: layout.y.position(low))
+          x += 4
+        }
+      }
+    }
+    return grid
+  }
+}
+
+/// Which 4-pixel cells of the canvas hold ink.
+struct Occupancy {
+  private var cells = Set<Int64>()
+  static let cell = 4.0
+
+  private static func key(_ column: Int, _ row: Int) -> Int64 {
+    Int64(column) << 32 | Int64(UInt32(bitPattern: Int32(row)))
+  }
+
+  mutating func mark(x: Double, y: Double) {
+    guard x.isFinite, y.isFinite else { return }
+    cells.insert(Self.key(Int((x / Self.cell).rounded(.down)), Int((y / Self.cell).rounded(.down))))
+  }
+
+  mutating func markColumn(x: Double, from top: Double, to bottom: Double) {
+    guard x.isFinite, top.isFinite, bottom.isFinite else { return }
+    var y = min(top, bottom)
+    while y <= max(top, bottom) {
+      mark(x: x, y: y)
+      y += Self.cell
+    }
+    mark(x: x, y: max(top, bottom))
+  }
+
+  /// True when any cell within `box` (grown by 4 pixels) holds ink.
+  func hits(_ box: LineChart.Box) -> Bool {
+    let grow = Self.cell
+    let columns =
+      Int(
+        ((box.x - grow) / Self.cell).rounded(.down))...Int(
+        ((box.maxX + grow) / Self.cell).rounded(.down))
+    let rows =
+      Int(
+        ((box.y - grow) / Self.cell).rounded(.down))...Int(
+        ((box.maxY + grow) / Self.cell).rounded(.down))
+    for column in columns {
+      for row in rows where cells.contains(Self.key(column, row)) { return true }
+    }
+    return false
+  }
+}

@@ -1,0 +1,93 @@
+// SVG: XML escaping and a tiny element writer for the charts. Plain string
+// building: every attribute value and text node goes through `XML.escape`,
+// every number through `SVG.number`, so the output is always well-formed.
+import Foundation
+
+enum XML {
+  /// `text` with the five XML special characters replaced by entities, safe
+  /// in text nodes and in double- or single-quoted attribute values. Control
+  /// characters other than tab and line breaks, which XML 1.0 forbids even as
+  /// references, become U+FFFD.
+  static func escape(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&apos;"
+      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+      case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
+        out += "\u{FFFD}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}
+
+/// Collects SVG (or any XML) markup.
+struct SVGWriter {
+  private(set) var text = ""
+
+  /// `<name a="v" .../>`, or with `text` (escaped) `<name ...>text</name>`.
+  mutating func element(
+    _ name: String, _ attributes: KeyValuePairs<String, String>, text content: String? = nil
+  ) {
+    text += "<" + name + Self.attributes(attributes)
+    text += content.map { ">" + XML.escape($0) + "</\(name)>\n" } ?? "/>\n"
+  }
+
+  /// `<name ...>` for a container; end it with `close(name)`.
+  mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
+    text += "<" + name + Self.attributes(attributes) + ">\n"
+  }
+
+  mutating func close(_ name: String) {
+    text += "</\(name)>\n"
+  }
+
+  private static func attributes(_ attributes: KeyValuePairs<String, String>) -> String {
+    attributes.map { " \($0.key)=\"\(XML.escape($0.value))\"" }.joined()
+  }
+
+  /// Markup that is already well-formed.
+  mutating func raw(_ markup: String) {
+    text += markup
+  }
+}
+
+enum SVG {
+  /// A coordinate with at most two decimals and no trailing zeros: enough
+  /// for screen pixels, and short (a 1,000-point path stays small).
+  static func number(_ value: Double) -> String {
+    guard value.isFinite else { return "0" }
+    let rounded = (value * 100).rounded() / 100
+    if rounded == rounded.rounded() { return String(Int64(rounded)) }
+    var text = String(format: "%.2f", rounded)
+    while text.hasSuffix("0") { text.removeLast() }
+    return text
+  }
+
+  /// Path data through `points`: `M x y L x y ...`.
+  static func polyline(_ points: [(x: Double, y: Double)]) -> String {
+    var data = ""
+    for (index, point) in points.enumerated() {
+      data += (index == 0 ? "M" : " L") + number(point.x) + " " + number(point.y)
+    }
+    return data
+  }
+
+  /// The font stack of every chart: DejaVu Sans is what Debian's rsvg-convert
+  /// and Chromium find; the others are for browsers elsewhere.
+  static let fontFamily = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
+
+  /// Estimated width of `text` in pixels at `size`: DejaVu Sans averages
+  /// about 0.6 em per character (digits 0.64), so 0.62 errs on the wide side
+  /// and layouts based on it leave room rather than overlap.
+  static func textWidth(_ text: String, size: Double) -> Double {
+    Double(text.count) * size * 0.62
+  }
+}
