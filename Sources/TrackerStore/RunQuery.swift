@@ -5,7 +5,8 @@ import Foundation
 extension RunStore {
   /// Opens the database at `path` like `open`, but never creates it: the
   /// read-only commands (list, show, compare, delete) must not leave an empty
-  /// database behind a mistyped `--db`.
+  /// database behind a mistyped `--db`. Marks abandoned runs interrupted
+  /// (`markAbandonedRuns`) first.
   ///
   /// - Throws: `StoreError` saying how to record runs when the file is missing.
   public static func openExisting(path: String) throws -> RunStore {
@@ -14,7 +15,11 @@ extension RunStore {
         "no database at '\(path)'; record a run first with 'tracker run --opt adam'"
           + " (or pass --db, or set TRACKER_DB)")
     }
-    return try open(path: path)
+    let store = try open(path: path)
+    // Show runs whose process died (kill -9, power loss) as interrupted, not
+    // running forever. Best effort: a reader must not fail over it.
+    _ = try? store.markAbandonedRuns()
+    return store
   }
 
   // MARK: - Selecting runs

@@ -29,8 +29,9 @@ public final class RunRecorder {
   static let insertEvaluation =
     "INSERT INTO evals (run_seq, iter, train_acc, test_acc) VALUES (?, ?, ?, ?)"
   static let finishRun = """
-    UPDATE runs SET status = ?, ended_at = ?, duration_s = ?, error = ?, diverged_at = ?
-    WHERE seq = ?
+    UPDATE runs SET status = ?1, ended_at = ?2, heartbeat_at = ?2, duration_s = ?3, error = ?4,
+      diverged_at = ?5
+    WHERE seq = ?6
     """
 
   init(store: RunStore, runID: String, seq: Int64, startedAt: Date) {
@@ -68,9 +69,19 @@ public final class RunRecorder {
     if losses.count + evaluations.count >= Self.flushRowLimit
       || ContinuousClock.now - lastFlush >= Self.flushInterval
     {
-      try flush()
+      do {
+        try flush()
+      } catch let error as SQLiteError
+        where error.isBusy && losses.count + evaluations.count < Self.busyBacklogLimit
+      {
+        // Another connection held the write lock past the busy timeout: keep
+        // the rows and retry at the next flush, rather than fail the run.
+      }
     }
   }
+
+  /// Rows kept while flushes find the database locked before giving up.
+  static let busyBacklogLimit = 100_000
 
   // MARK: - Writing
 
@@ -79,7 +90,10 @@ public final class RunRecorder {
   public func flush() throws {
     lastFlush = ContinuousClock.now
     guard !losses.isEmpty || !evaluations.isEmpty else { return }
-    try store.database.write { try insertBuffered() }
+    try store.database.write {
+      try insertBuffered()
+      try store.recordHeartbeat(seq: seq, at: Date())
+    }
     clearBuffer()
   }
 
@@ -125,7 +139,7 @@ public final class RunRecorder {
       throw StoreError("run \(runID) is already finished; finish it only once")
     }
     do {
-      try store.database.write {
+      try store.database.writeRetryingBusy {
         try insertBuffered()
         try recordEnd(status: status, endedAt: endedAt, error: error, divergedAt: divergedAt)
         try store.storeSummary(seq: seq)
@@ -133,7 +147,7 @@ public final class RunRecorder {
     } catch let writeError where !losses.isEmpty || !evaluations.isEmpty {
       let lost =
         "\(losses.count + evaluations.count) buffered metric rows were not saved: \(writeError)"
-      try store.database.write {
+      try store.database.writeRetryingBusy {
         try recordEnd(
           status: status, endedAt: endedAt,
           error: [error, lost].compactMap { $0 }.joined(separator: "; "),

@@ -18,9 +18,17 @@ public final class RunStore {
   /// missing) and applies any pending migrations.
   public static func open(path: String) throws -> RunStore {
     try validatePath(path)
-    let database = try Database(path: path)
-    try Migrator.migrate(database)
-    return RunStore(database: database)
+    do {
+      let database = try Database(path: path)
+      try Migrator.migrate(database)
+      return RunStore(database: database)
+    } catch let error as SQLiteError where error.isDamagedFile {
+      // A truncated or overwritten file fails at its first read; SQLite's
+      // "database disk image is malformed" names neither the file nor a fix.
+      throw StoreError(
+        "'\(path)' is damaged (\(error.message)); restore it from a backup or pass a different --db"
+      )
+    }
   }
 
   // MARK: - Path check
@@ -62,7 +70,10 @@ public final class RunStore {
     guard header.isEmpty || header == sqliteHeader else {
       throw StoreError("'\(path)' is not a SQLite database; pass a different --db")
     }
-    guard fileManager.isWritableFile(atPath: path) else {
+    // root passes access(2) whatever the mode, so check the mode bits too: a
+    // file made read-only (chmod a-w) is one its owner wants left alone.
+    let mode = (try? fileManager.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
+    guard fileManager.isWritableFile(atPath: path), mode & 0o222 != 0 else {
       throw StoreError("'\(path)' is read-only; make it writable or pass a different --db")
     }
   }
