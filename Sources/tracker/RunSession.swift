@@ -19,6 +19,12 @@ struct RunOutcome {
   var finalTestAccuracy: Double?
   var seconds: Double
   var divergedAt: Int?
+  /// The signal that stopped an interrupted run (SIGINT or SIGTERM).
+  var stopSignal: Int32?
+
+  /// The conventional exit status of a process stopped by `stopSignal`:
+  /// 128 + the signal, so 130 for Ctrl-C and 143 for SIGTERM.
+  var signalExitCode: Int32 { 128 + (stopSignal ?? SIGINT) }
 }
 
 struct RunSession {
@@ -66,7 +72,8 @@ struct RunSession {
       return RunOutcome(
         status: status, iterationsRun: summary.iterationsRun,
         finalTestAccuracy: summary.finalTestAccuracy ?? lastTest,
-        seconds: Date().timeIntervalSince(start), divergedAt: divergedAt)
+        seconds: Date().timeIntervalSince(start), divergedAt: divergedAt,
+        stopSignal: status == .interrupted ? stopSignal.load(ordering: .relaxed) : nil)
     } catch {
       try? recorder.finish(status: .failed, endedAt: Date(), error: String(describing: error))
       throw error

@@ -18,7 +18,7 @@ struct Tracker: ParsableCommand {
       """,
     version: version,
     subcommands: [
-      Run.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
+      Run.self, Sweep.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
       BenchStore.self,
     ]
   )

@@ -60,9 +60,11 @@ extension Tracker {
       for name in optimizers where !names.contains(name) { names.append(name) }
       let selection = try filter.filter(optimizers: names, defaultStatuses: [.completed])
       var runs = try store.runs(matching: selection)
-      let found = Set(runs.map(\.optimizer))
+      // Diverged runs are counted in a note, not averaged in.
+      let diverged = try DivergedRuns.beside(selection, store: store)
+      let found = Set((runs + diverged).map(\.optimizer))
       let missing = names.filter { !found.contains($0) }
-      if runs.isEmpty || !missing.isEmpty {
+      if (runs.isEmpty && diverged.isEmpty) || !missing.isEmpty {
         throw try Self.nothingToCompare(store, selection: selection, missing: missing)
       }
       try store.recomputeLearningStart(&runs, margin: margin)
@@ -70,6 +72,12 @@ extension Tracker {
       let groups = RunComparison.groups(runs, optimizerOrder: order)
       var report = CompareReport(groups: groups, margin: margin)
       if format == .table { report.curves = try Sparkline.compareLines(groups, store: store) }
+      let note = DivergedRuns.note(diverged, averaged: runs, optimizerOrder: order) ?? ""
+      // Machine formats keep stdout parseable: there the note goes to stderr.
+      guard format == .json || format == .csv else {
+        return (groups.isEmpty ? "" : report.render(format)) + note
+      }
+      if !note.isEmpty { printError(String(note.dropLast())) }
       return report.render(format)
     }
 

@@ -37,19 +37,27 @@ extension Tracker {
     @Option(name: .customLong("opt"), help: "The optimizer.")
     var optimizer: OptimizerKind
 
-    @Option(help: "Seed for weights and mini-batches (default: a random one, recorded with the run).")
+    // Numeric options parse their next argument unconditionally, so that `--lr -1` is
+    // rejected as a negative rate rather than as "missing value" (-1 looks like an option).
+    @Option(
+      parsing: .unconditional,
+      help: "Seed for weights and mini-batches (default: a random one, recorded with the run).")
     var seed: UInt64?
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate.")
     var lr: Double = 0.01
 
-    @Option(help: "Number of training iterations.")
+    @Option(parsing: .unconditional, help: "Number of training iterations.")
     var iters: Int = 1000
 
-    @Option(help: "Images per mini-batch, drawn uniformly with replacement.")
+    @Option(
+      parsing: .unconditional,
+      help: "Images per mini-batch, drawn uniformly with replacement.")
     var batchSize: Int = 100
 
-    @Option(help: "Evaluate train and test accuracy every this many iterations.")
+    @Option(
+      parsing: .unconditional,
+      help: "Evaluate train and test accuracy every this many iterations.")
     var evalInterval: Int = 10
 
     @Option(help: "Hidden layer sizes, comma-separated.")
@@ -58,7 +66,9 @@ extension Tracker {
     @Option(help: "Hidden-layer activation.")
     var activation: Activation = .sigmoid
 
-    @Option(help: "Weight initialisation: a standard deviation, 'he' or 'xavier'.")
+    @Option(
+      parsing: .unconditional,
+      help: "Weight initialisation: a standard deviation, 'he' or 'xavier'.")
     var weightInit: String = "0.01"
 
     @Flag(help: "Add batch normalisation after each hidden affine layer.")
@@ -66,19 +76,21 @@ extension Tracker {
 
     // MARK: - Optimizer hyperparameters (each used by one optimizer only)
 
-    @Option(help: "Momentum: velocity decay mu.")
+    @Option(parsing: .unconditional, help: "Momentum: velocity decay mu.")
     var momentum: Double = 0.9
 
-    @Option(help: "AdaGrad: initial value theta of the squared-gradient sum.")
+    @Option(
+      parsing: .unconditional,
+      help: "AdaGrad: initial value theta of the squared-gradient sum.")
     var adagradTheta: Double = 1e-4
 
-    @Option(help: "RMSProp: decay rate of the squared-gradient average.")
+    @Option(parsing: .unconditional, help: "RMSProp: decay rate of the squared-gradient average.")
     var decayRate: Double = 0.99
 
-    @Option(help: "Adam: decay rate of the first moment.")
+    @Option(parsing: .unconditional, help: "Adam: decay rate of the first moment.")
     var beta1: Double = 0.9
 
-    @Option(help: "Adam: decay rate of the second moment.")
+    @Option(parsing: .unconditional, help: "Adam: decay rate of the second moment.")
     var beta2: Double = 0.999
 
     // MARK: - Data, labels, execution
@@ -98,7 +110,9 @@ extension Tracker {
     @Option(help: ArgumentHelp("A label as key=value; repeatable.", valueName: "key=value"))
     var tag: [Tag] = []
 
-    @Option(help: "Threads for test-set evaluation; results do not depend on it.")
+    @Option(
+      parsing: .unconditional,
+      help: "Threads for test-set evaluation; results do not depend on it.")
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, TrainingConfig.maximumThreads)
 
     @Flag(name: .shortAndLong, help: "Print only the final summary line.")
@@ -166,7 +180,7 @@ extension Tracker {
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
-      if outcome.status == .interrupted { throw ExitCode(130) }
+      if outcome.status == .interrupted { throw ExitCode(outcome.signalExitCode) }
       if outcome.status != .completed { throw ExitCode.failure }
     }
 

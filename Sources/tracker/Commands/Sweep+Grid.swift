@@ -1,0 +1,223 @@
+// Sweep+Grid: the sweep's options become a list of cells, each one `tracker run`
+// command line, checked by the run command's own parser, with the stored values
+// that find a completed run of that exact configuration.
+import ArgumentParser
+import Foundation
+import TrackerEngine
+import TrackerStore
+
+/// One configuration of a sweep.
+struct SweepCell {
+  /// The `tracker run` arguments (without `run`, `--db` and `--quiet`).
+  var arguments: [String]
+  /// "adam seed 3 lr=0.01": the optimizer, the seed and the swept values.
+  var label: String
+  /// Completed runs of exactly this configuration (every hyperparameter column).
+  var completedRuns: RunFilter
+  var dataset: DatasetChoice
+  var batchSize: Int
+}
+
+extension Tracker.Sweep {
+  /// At most this many runs per sweep: a typo such as --seeds 1-100000 should be
+  /// an error, not a week of training.
+  static let maximumCells = 10_000
+
+  /// Every cell: seeds outermost (so an interrupted sweep has whole seeds of every
+  /// optimizer), then optimizers, then the other lists in option order.
+  func grid() throws -> [SweepCell] {
+    let seedList = try Self.parseSeeds(seeds)
+    let optimizerList = try Self.items(optimizers, option: "--opt")
+    let datasets = try Self.items(dataset, option: "--dataset")
+    if dataDir != nil, datasets.count > 1 {
+      throw ValidationError(
+        "--data-dir holds one data set but --dataset lists \(datasets.count); sweep one data set at a time"
+      )
+    }
+    var common: [Dimension] = []
+    for (option, values) in [
+      ("--dataset", datasets), ("--lr", try Self.items(lr, option: "--lr")),
+      ("--iters", try Self.items(iters, option: "--iters")),
+      ("--batch-size", try Self.items(batchSize, option: "--batch-size")),
+      ("--eval-interval", try Self.items(evalInterval, option: "--eval-interval")),
+      ("--hidden", Self.unique(hidden)),
+      ("--activation", try Self.items(activation, option: "--activation")),
+      ("--weight-init", try Self.items(weightInit, option: "--weight-init")),
+    ] where !values.isEmpty {
+      common.append(Dimension(option: option, values: values))
+    }
+    let norms = Self.unique(batchnorm.map { $0 == .batchnorm ? "on" : "off" })
+    if !norms.isEmpty {
+      common.append(
+        Dimension(
+          option: "--batchnorm", values: norms,
+          arguments: norms.map { $0 == "on" ? ["--batchnorm"] : [] },
+          labels: norms.map { $0 == "on" ? "batchnorm" : "no-batchnorm" }))
+    }
+    let specific: [(String, [String], OptimizerKind)] = [
+      ("--momentum", momentum, .momentum), ("--adagrad-theta", adagradTheta, .adagrad),
+      ("--decay-rate", decayRate, .rmsprop), ("--beta1", beta1, .adam), ("--beta2", beta2, .adam),
+    ]
+    var perOptimizer: [String: [Dimension]] = [:]
+    for (option, raw, kind) in specific where !raw.isEmpty {
+      perOptimizer[kind.rawValue, default: []].append(
+        Dimension(option: option, values: try Self.items(raw, option: option)))
+    }
+
+    var shared: [String] = []
+    if let dataDir { shared += ["--data-dir", dataDir] }
+    for t in tag { shared += ["--tag", "\(t.key)=\(t.value)"] }
+    if let threads { shared += ["--threads", String(threads)] }
+
+    var count = seedList.count
+    for name in optimizerList {
+      count *= ((common + perOptimizer[name, default: []]).map(\.values.count).reduce(1, *))
+      guard count <= Self.maximumCells else { break }
+    }
+    guard count <= Self.maximumCells else {
+      throw ValidationError(
+        "this sweep has more than \(Self.maximumCells) runs; give fewer seeds or values per option")
+    }
+
+    var cells: [SweepCell] = []
+    for seed in seedList {
+      for name in optimizerList {
+        let dimensions = common + perOptimizer[name, default: []]
+        for choice in Self.product(dimensions.map(\.values.indices)) {
+          var arguments = ["--opt", name, "--seed", String(seed)]
+          var label = "\(name) seed \(seed)"
+          for (dimension, index) in zip(dimensions, choice) {
+            arguments += dimension.arguments[index]
+            if dimension.values.count > 1 { label += " " + dimension.labels[index] }
+          }
+          cells.append(try Self.cell(arguments + shared, label: label))
+        }
+      }
+    }
+    return cells
+  }
+
+  /// The cell for `arguments`, checked by `tracker run`'s own parser and validation.
+  static func cell(_ arguments: [String], label: String) throws -> SweepCell {
+    let run: Tracker.Run
+    let config: TrainingConfig
+    do {
+      run = try Tracker.Run.parse(arguments)
+      try run.validate()
+      config = try run.trainingConfig()
+    } catch {
+      throw ValidationError(Tracker.Run.message(for: error))
+    }
+    let s = config.settings
+    let kind = config.optimizer
+    func only(_ kind: OptimizerKind, _ value: Double) -> SQLValue {
+      config.optimizer == kind ? .real(value) : .null
+    }
+    // The values `tracker run` stores (Run.newRun), column by column.
+    let conditions: [(parameter: HyperParameter, value: SQLValue)] = [
+      (.seed, .integer(Int64(bitPattern: config.seed))), (.lr, .real(s.lr)),
+      (.iters, .integer(Int64(config.iterations))), (.batchSize, .integer(Int64(config.batchSize))),
+      (.evalInterval, .integer(Int64(config.evalInterval))),
+      (.momentum, only(.momentum, s.momentum)),
+      (.adagradTheta, only(.adagrad, s.adagradTheta)), (.decayRate, only(.rmsprop, s.decayRate)),
+      (.beta1, only(.adam, s.beta1)), (.beta2, only(.adam, s.beta2)),
+      (.hidden, .text(config.hidden.map(String.init).joined(separator: ","))),
+      (.activation, .text(config.activation.rawValue)),
+      (.weightInit, .text(config.weightInit.description)),
+      (.batchnorm, .integer(config.batchNorm ? 1 : 0)), (.dataset, .text(run.dataset.rawValue)),
+    ]
+    return SweepCell(
+      arguments: arguments, label: label,
+      completedRuns: RunFilter(
+        optimizers: [kind.rawValue], statuses: [.completed], conditions: conditions),
+      dataset: run.dataset, batchSize: config.batchSize)
+  }
+
+  /// Loads each data set the grid uses once, so missing or broken files, and batch
+  /// sizes larger than the training set, stop the sweep before anything runs.
+  func checkData(_ cells: [SweepCell]) throws {
+    for choice in DatasetChoice.allCases {
+      let batch = cells.filter { $0.dataset == choice }.map(\.batchSize).max()
+      guard let batch else { continue }
+      let dir = dataDir ?? DataLocation.defaultDirectory(for: choice)
+      let trainCount = try Dataset.load(name: choice.rawValue, directory: dir).trainCount
+      guard batch <= trainCount else {
+        throw ValidationError(
+          "--batch-size \(batch) is larger than the training set (\(trainCount) images); use at most \(trainCount)"
+        )
+      }
+    }
+  }
+
+  // MARK: - Parsing lists
+
+  /// One list option's values: each occurrence split at commas, duplicates dropped.
+  static func items(_ occurrences: [String], option: String) throws -> [String] {
+    var values: [String] = []
+    for text in occurrences {
+      let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+      guard !parts.contains(where: \.isEmpty) else {
+        throw ValidationError(
+          "\(option) '\(text)' has an empty value; separate values with single commas, e.g. \(option) 0.1,0.01"
+        )
+      }
+      values += parts
+    }
+    return unique(values)
+  }
+
+  static func unique(_ values: [String]) -> [String] {
+    var seen = Set<String>()
+    return values.filter { seen.insert($0).inserted }
+  }
+
+  /// The optimizers in the order given, for the comparison's row order.
+  static func optimizerOrder(_ occurrences: [String]) -> [String] {
+    (try? items(occurrences, option: "--opt")) ?? []
+  }
+
+  /// "1-5", "1,2,7", "1-3,10" -> the seeds in order, without repeats.
+  static func parseSeeds(_ text: String) throws -> [UInt64] {
+    func bad(_ why: String) -> ValidationError {
+      ValidationError(
+        "--seeds '\(text)' is not valid: \(why); give e.g. --seeds 1-5 or --seeds 1,2,7")
+    }
+    var seeds: [UInt64] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+        .map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+      guard !part.isEmpty, bounds.count <= 2, let low = bounds.first ?? nil,
+        let high = bounds.last ?? nil
+      else { throw bad("'\(part)' is not a seed (a whole number from 0) or a range like 1-5") }
+      guard low <= high else { throw bad("the range \(part) runs backwards, write \(high)-\(low)") }
+      guard high - low < UInt64(maximumCells) else {
+        throw bad("the range \(part) has more than \(maximumCells) seeds")
+      }
+      seeds += Array(low...high)
+    }
+    var seen = Set<UInt64>()
+    return seeds.filter { seen.insert($0).inserted }
+  }
+
+  /// Every combination of one index per range, the last varying fastest.
+  static func product(_ ranges: [Range<Int>]) -> [[Int]] {
+    ranges.reduce([[]]) { partial, range in
+      partial.flatMap { prefix in range.map { prefix + [$0] } }
+    }
+  }
+}
+
+/// One swept option: its values, the run arguments and the label of each.
+struct Dimension {
+  var values: [String]
+  var arguments: [[String]]
+  var labels: [String]
+
+  init(option: String, values: [String], arguments: [[String]]? = nil, labels: [String]? = nil) {
+    self.values = values
+    // `--lr=-1` rather than `--lr -1`: a value never reads as an option.
+    self.arguments = arguments ?? values.map { ["\(option)=\($0)"] }
+    self.labels = labels ?? values.map { "\(option.dropFirst(2))=\($0)" }
+  }
+}

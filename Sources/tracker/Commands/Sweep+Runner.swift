@@ -1,0 +1,271 @@
+// Sweep+Runner: runs a sweep's cells as child `tracker run` processes, --jobs at a
+// time, skipping cells that already have a completed run, forwarding Ctrl-C/SIGTERM
+// to the children, and reporting progress on stderr.
+//
+// Why child processes rather than threads: each run is then exactly `tracker run`
+// (same validation, recording, signal handling and exit status), with its own
+// SQLite connection, which SQLite requires per thread anyway and which WAL lets
+// write side by side; a run that crashes or is killed takes only itself down and is
+// detected by its pid like any killed run; and the training engine's buffers,
+// threads and the process-wide stop flag of RunSession need no sharing. The cost,
+// one process start and data load per run, is small next to a training run.
+import Foundation
+import Synchronization
+import TrackerStore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Signals the sweep received: their count and the last one. Written by the signal
+/// handler (atomic stores are async-signal-safe), read by the scheduling loop.
+private let signalsReceived = Atomic<Int32>(0)
+private let lastSignal = Atomic<Int32>(0)
+
+struct SweepRunner {
+  let cells: [SweepCell]
+  let store: RunStore
+  let databasePath: String
+  let jobs: Int
+
+  struct Result {
+    var completedIDs: Set<String> = []
+    var divergedIDs: Set<String> = []
+    var completed = 0
+    var skipped = 0
+    var diverged = 0
+    var failed = 0
+    var interrupted = 0
+    var notStarted = 0
+    /// The signal that stopped the sweep, if one did.
+    var stopSignal: Int32?
+    var allCompleted: Bool { completed + skipped == total }
+    var total = 0
+  }
+
+  /// A running child.
+  private struct Child {
+    let pid: pid_t
+    let cell: Int
+    let started: ContinuousClock.Instant
+    let output: String
+    let errors: String
+  }
+
+  init(cells: [SweepCell], store: RunStore, databasePath: String, jobs: Int) {
+    self.cells = cells
+    self.store = store
+    self.databasePath = databasePath
+    self.jobs = jobs
+  }
+
+  // MARK: - Scheduling
+
+  mutating func run() throws -> Result {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "tracker-sweep-\(getpid())-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    installSignalHandlers()
+    defer { restoreSignalHandlers() }
+
+    var result = Result(total: cells.count)
+    var progress = SweepProgress(total: cells.count, jobs: jobs)
+    var next = 0
+    var running: [Child] = []
+    var forwarded: Int32 = 0
+    while true {
+      // Forward each signal once to every child (its own process group, so a
+      // terminal's Ctrl-C reaches it only through us, exactly once).
+      let received = signalsReceived.load(ordering: .relaxed)
+      if received > forwarded {
+        forwarded = received
+        let signal = lastSignal.load(ordering: .relaxed)
+        result.stopSignal = signal
+        let toChild = signal == SIGHUP ? SIGTERM : signal
+        for child in running { kill(child.pid, toChild) }
+        progress.stopping(signal: signal, running: running.count)
+      }
+      // Collect the children that ended.
+      var index = 0
+      while index < running.count {
+        let child = running[index]
+        guard let status = Self.exitStatus(child.pid) else {
+          index += 1
+          continue
+        }
+        running.remove(at: index)
+        let seconds = (ContinuousClock.now - child.started) / .seconds(1)
+        record(child, status: status, seconds: seconds, into: &result, progress: &progress)
+      }
+      // Start more, unless stopping.
+      while result.stopSignal == nil, running.count < jobs, next < cells.count {
+        let cell = next
+        next += 1
+        if let done = try completedRun(of: cells[cell]) {
+          result.skipped += 1
+          result.completedIDs.insert(done)
+          progress.finished(
+            cells[cell].label, "skipped, already completed (run \(done.prefix(8)))", seconds: nil)
+          continue
+        }
+        do {
+          running.append(try spawn(cell, folder: folder))
+        } catch {
+          result.failed += 1
+          progress.finished(cells[cell].label, "failed: \(error)", seconds: nil)
+        }
+      }
+      if running.isEmpty, result.stopSignal != nil || next == cells.count { break }
+      progress.tick(running: running.map(\.started))
+      usleep(50_000)
+    }
+    result.notStarted = cells.count - next
+    progress.end(result)
+    return result
+  }
+
+  /// The id of the newest completed run of `cell`'s configuration, looked up right
+  /// before starting it: another sweep on the same file may have run it meanwhile.
+  private func completedRun(of cell: SweepCell) throws -> String? {
+    try store.runs(matching: cell.completedRuns, newestFirst: true, limit: 1).first?.id
+  }
+
+  /// What a child's exit means, from its exit status and its last stdout line,
+  /// `run <id> <status>...` (Console.summary).
+  private func record(
+    _ child: Child, status: ExitStatus, seconds: Double, into result: inout Result,
+    progress: inout SweepProgress
+  ) {
+    let label = cells[child.cell].label
+    let stdout = (try? String(contentsOfFile: child.output, encoding: .utf8)) ?? ""
+    let stderr = (try? String(contentsOfFile: child.errors, encoding: .utf8)) ?? ""
+    let summary = stdout.split(separator: "\n").last { $0.hasPrefix("run ") }.map(String.init)
+    let words = summary?.split(separator: " ").map(String.init) ?? []
+    let id = words.count > 2 ? words[1] : nil
+    let runStatus = words.count > 2 ? words[2].trimmingCharacters(in: [":"]) : nil
+    switch (status, runStatus) {
+    case (.exited(0), "completed"):
+      result.completed += 1
+      if let id { result.completedIDs.insert(id) }
+      let accuracy = summary.flatMap { line in
+        line.range(of: "final test acc ").flatMap {
+          Double(line[$0.upperBound...].prefix { $0 != "," })
+        }
+      }
+      progress.finished(
+        label, "completed, final test acc \(Format.percent(accuracy))%", seconds: seconds)
+    case (_, "diverged"):
+      result.diverged += 1
+      if let id { result.divergedIDs.insert(id) }
+      let iteration = summary.flatMap { line in
+        line.range(of: "at iteration ").map { line[$0.upperBound...].prefix(while: \.isNumber) }
+      }
+      progress.finished(label, "diverged at iteration \(iteration ?? "?")", seconds: seconds)
+    case (.exited(130), _), (.exited(143), _), (.signaled(SIGINT), _), (.signaled(SIGTERM), _):
+      result.interrupted += 1
+      _ = try? store.markAbandonedRuns()  // stopped before it could record that
+      progress.finished(label, "interrupted", seconds: seconds, partial: true)
+    default:
+      result.failed += 1
+      // A killed child could not mark its run: mark it now, as list would.
+      if case .signaled = status { _ = try? store.markAbandonedRuns() }
+      let message =
+        stderr.split(separator: "\n").last { $0.hasPrefix("Error: ") }
+        .map { String($0.dropFirst("Error: ".count)) }
+        ?? stderr.split(separator: "\n").last.map(String.init)
+      let why: String
+      switch status {
+      case .signaled(let signal): why = "killed by signal \(signal)"
+      case .exited(let code): why = message ?? "exit status \(code)"
+      }
+      progress.finished(label, "failed: \(why)", seconds: seconds)
+    }
+  }
+
+  // MARK: - Child processes
+
+  enum ExitStatus: Equatable {
+    case exited(Int32)
+    case signaled(Int32)
+  }
+
+  /// The exit status of `pid` if it has ended (and reaps it), else nil.
+  static func exitStatus(_ pid: pid_t) -> ExitStatus? {
+    var status: Int32 = 0
+    let result = waitpid(pid, &status, WNOHANG)
+    if result == 0 { return nil }
+    if result < 0 { return errno == EINTR ? nil : .exited(255) }
+    // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import (macros).
+    let signal = status & 0x7F
+    return signal != 0 && signal != 0x7F ? .signaled(signal) : .exited((status >> 8) & 0xFF)
+  }
+
+  /// Starts `tracker run` for cell `index`, in its own process group, with stdout
+  /// and stderr going to files in `folder` (read when it ends) and stdin closed.
+  private func spawn(_ index: Int, folder: URL) throws -> Child {
+    let output = folder.appendingPathComponent("\(index).out").path
+    let errors = folder.appendingPathComponent("\(index).err").path
+    let arguments =
+      [Self.executable, "run", "--db", databasePath, "--quiet"] + cells[index].arguments
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    // Own process group: a terminal's Ctrl-C goes to the sweep only, which forwards
+    // it once (a second SIGINT would kill a run before it records its end).
+    posix_spawnattr_setpgroup(&attributes, 0)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    posix_spawnattr_setsigmask(&attributes, &mask)
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+    let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup($0) } + [nil]
+    defer { for pointer in argv + envp { free(pointer) } }
+    var pid = pid_t()
+    let code = posix_spawn(&pid, Self.executable, &actions, &attributes, argv, envp)
+    guard code == 0 else {
+      throw StoreError("cannot start \(Self.executable): \(String(cString: strerror(code)))")
+    }
+    return Child(
+      pid: pid, cell: index, started: .now, output: output, errors: errors)
+  }
+
+  /// This very executable, so children are the same build of tracker.
+  static let executable: String = {
+    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+      return path
+    }
+    return Bundle.main.executablePath ?? CommandLine.arguments[0]
+  }()
+
+  // MARK: - Signals
+
+  private func installSignalHandlers() {
+    signalsReceived.store(0, ordering: .relaxed)
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+      Glibc.signal(signal) { received in
+        lastSignal.store(received, ordering: .relaxed)
+        signalsReceived.add(1, ordering: .relaxed)
+      }
+    }
+  }
+
+  private func restoreSignalHandlers() {
+    for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
+  }
+}

@@ -1,0 +1,193 @@
+// `tracker sweep`: run a grid of configurations (optimizers × seeds × any run option
+// given as a list), several at a time, skipping what is already done, then compare.
+import ArgumentParser
+import Foundation
+import TrackerEngine
+import TrackerStore
+
+extension Tracker {
+  struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run every combination of optimizers, seeds and options, then compare them.",
+      discussion: """
+        Runs the cross product of the lists given (each as its own 'tracker run' process, \
+        --jobs at a time) and prints the comparison of the runs, as 'tracker compare' \
+        would. Lists are comma-separated or repeated options (--lr 0.1,0.01 or --lr 0.1 \
+        --lr 0.01); --hidden takes one architecture per option (--hidden 40,20 --hidden \
+        100). Options of one optimizer (--momentum, --beta1, ...) multiply only its runs. \
+        Options left out take 'tracker run''s defaults.
+
+        A sweep can be resumed: a configuration that already has a completed run in the \
+        database is skipped, so running the same command again after an interruption runs \
+        only what is missing. One failing run does not stop the others; the exit status is \
+        0 only if every configuration completed. Ctrl-C stops the runs in progress (they are \
+        recorded as interrupted) and exits with 130. See docs/robustness.md.
+
+        Examples:
+          tracker sweep --opt sgd,momentum,adagrad,rmsprop,adam --seeds 1-5 --jobs 2
+          tracker sweep --opt sgd --lr 0.1,0.01,0.001 --seeds 1-3 --tag sweep=lr
+          tracker sweep --opt adam --seeds 1,2 --hidden 40,20 --hidden 100 --batchnorm --no-batchnorm
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    // MARK: - The grid
+
+    @Option(
+      name: .customLong("opt"),
+      help: ArgumentHelp(
+        "Optimizers: sgd, momentum, adagrad, rmsprop, adam (comma-separated).", valueName: "list"))
+    var optimizers: [String]
+
+    @Option(
+      parsing: .unconditional,
+      help: ArgumentHelp(
+        "Seeds: a range (1-5), a list (1,2,7) or both (1-3,10).", valueName: "seeds"))
+    var seeds: String
+
+    // Numbers parse unconditionally, so that `--lr -1` is rejected as a bad rate.
+    @Option(parsing: .unconditionalSingleValue, help: "Learning rates.")
+    var lr: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Numbers of training iterations.")
+    var iters: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Mini-batch sizes.")
+    var batchSize: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Evaluation intervals.")
+    var evalInterval: [String] = []
+
+    @Option(
+      help: ArgumentHelp(
+        "Hidden layer sizes, one architecture per option (e.g. --hidden 40,20 --hidden 100).",
+        valueName: "sizes"))
+    var hidden: [String] = []
+
+    @Option(help: "Hidden-layer activations: sigmoid, relu.")
+    var activation: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Weight initialisations: std, he, xavier.")
+    var weightInit: [String] = []
+
+    @Flag var batchnorm: [BatchnormChoice] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Momentum values (momentum runs only).")
+    var momentum: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "AdaGrad thetas (adagrad runs only).")
+    var adagradTheta: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "RMSProp decay rates (rmsprop runs only).")
+    var decayRate: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Adam beta1 values (adam runs only).")
+    var beta1: [String] = []
+
+    @Option(parsing: .unconditionalSingleValue, help: "Adam beta2 values (adam runs only).")
+    var beta2: [String] = []
+
+    @Option(help: "Data sets: mnist, fashion-mnist.")
+    var dataset: [String] = []
+
+    // MARK: - For every run
+
+    @Option(
+      help: ArgumentHelp(
+        "Folder with the four IDX files (one data set only; default: see 'tracker run --help').",
+        valueName: "dir"))
+    var dataDir: String?
+
+    @Option(
+      help: ArgumentHelp("A label for every run, as key=value; repeatable.", valueName: "key=value")
+    )
+    var tag: [Tag] = []
+
+    @Option(parsing: .unconditional, help: "Threads for each run's test-set evaluation.")
+    var threads: Int?
+
+    // MARK: - The sweep
+
+    @Option(parsing: .unconditional, help: "Runs at a time, each its own process.")
+    var jobs: Int = 1
+
+    @Option(help: "Format of the comparison printed at the end.")
+    var format: OutputFormat = .table
+
+    /// Every configuration, checked like `tracker run` checks its options, so a bad
+    /// value stops the sweep before anything runs or the database is touched.
+    func validate() throws {
+      guard (1...64).contains(jobs) else {
+        throw ValidationError("--jobs \(jobs) is not valid; give 1 to 64 runs at a time")
+      }
+      if let threads, threads < 1 {
+        throw ValidationError("--threads must be at least 1")
+      }
+      _ = try grid()
+    }
+
+    func run() throws {
+      try CPUCheck.require()
+      let grid = try grid()
+      let path = database.resolvedPath
+      // Check the data (and batch sizes) once, before the database is touched: a bad
+      // data folder must leave it exactly as it was, not record a failed run per cell.
+      try RunStore.validatePath(path)
+      try checkData(grid)
+      let store = try RunStore.open(path: path)
+      // Runs of a killed earlier sweep are not 'running' (nor completed): redo them.
+      _ = try? store.markAbandonedRuns()
+      var runner = SweepRunner(cells: grid, store: store, databasePath: path, jobs: jobs)
+      let result = try runner.run()
+      try printComparison(result, store: store)
+      if let signal = result.stopSignal { throw ExitCode(128 + signal) }
+      if !result.allCompleted { throw ExitCode.failure }
+    }
+
+    /// The comparison of this sweep's completed runs (skipped or run now), as
+    /// `tracker compare` prints it, with its diverged runs counted.
+    private func printComparison(_ result: SweepRunner.Result, store: RunStore) throws {
+      let order = Self.optimizerOrder(optimizers)
+      // One snapshot, whatever other processes write meanwhile.
+      var (runs, diverged) = try store.database.read {
+        (
+          try store.runs(matching: RunFilter(optimizers: order, statuses: [.completed]))
+            .filter { result.completedIDs.contains($0.id) },
+          try store.runs(matching: RunFilter(optimizers: order, statuses: [.diverged]))
+            .filter { result.divergedIDs.contains($0.id) }
+        )
+      }
+      guard !runs.isEmpty || !diverged.isEmpty else { return }
+      try store.recomputeLearningStart(&runs, margin: LearningStart.defaultMargin)
+      let groups = RunComparison.groups(runs, optimizerOrder: order)
+      let report = CompareReport(groups: groups, margin: LearningStart.defaultMargin)
+      let note = DivergedRuns.note(diverged, averaged: runs, optimizerOrder: order) ?? ""
+      if format == .json || format == .csv {
+        print(report.render(format), terminator: "")
+        if !note.isEmpty { printError(String(note.dropLast())) }
+      } else {
+        if !runs.isEmpty { print(report.render(format), terminator: "") }
+        print(note, terminator: "")
+      }
+    }
+  }
+}
+
+/// `--batchnorm` and `--no-batchnorm`; both flags give runs with and without.
+enum BatchnormChoice: EnumerableFlag {
+  case batchnorm, noBatchnorm
+
+  static func name(for value: Self) -> NameSpecification {
+    switch value {
+    case .batchnorm: .customLong("batchnorm")
+    case .noBatchnorm: .customLong("no-batchnorm")
+    }
+  }
+
+  static func help(for value: Self) -> ArgumentHelp? {
+    switch value {
+    case .batchnorm: "Runs with batch normalisation; give both flags for both kinds."
+    case .noBatchnorm: "Runs without batch normalisation (the default)."
+    }
+  }
+}
