@@ -170,7 +170,7 @@ extension Tracker {
       let dir = dataDir ?? DataLocation.defaultDirectory(for: dataset)
       let data = try Dataset.load(name: dataset.rawValue, directory: dir)
       guard config.batchSize <= data.trainCount else {
-        throw ValidationError(
+        throw InputError(
           "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)")
       }
 
