@@ -1,6 +1,7 @@
 // A labelled image data set (MNIST or Fashion-MNIST) held in memory as the raw
-// bytes of its four IDX files, plus a fingerprint that identifies its contents so a
-// stored run can say exactly which data it was trained on.
+// bytes of its four IDX files (the images mapped from the files, not copied), plus a
+// fingerprint that identifies its contents so a stored run can say exactly which
+// data it was trained on.
 
 import Foundation
 
@@ -8,9 +9,9 @@ public struct Dataset: Sendable {
   /// "mnist" or "fashion-mnist" when loaded; any name for synthetic data.
   public let name: String
   /// Row-major, `pixelsPerImage` bytes per image.
-  public let trainImages: [UInt8]
+  public let trainImages: Bytes
   public let trainLabels: [UInt8]
-  public let testImages: [UInt8]
+  public let testImages: Bytes
   public let testLabels: [UInt8]
   public let pixelsPerImage: Int
   /// 16 lowercase hex digits identifying the contents (see `fingerprint(...)`).
@@ -31,6 +32,16 @@ public struct Dataset: Sendable {
     name: String, trainImages: [UInt8], trainLabels: [UInt8], testImages: [UInt8],
     testLabels: [UInt8], pixelsPerImage: Int
   ) {
+    self.init(
+      name: name, trainImages: Bytes(trainImages), trainLabels: trainLabels,
+      testImages: Bytes(testImages), testLabels: testLabels, pixelsPerImage: pixelsPerImage)
+  }
+
+  /// The same, for images already held as Bytes (as `load` reads them).
+  init(
+    name: String, trainImages: Bytes, trainLabels: [UInt8], testImages: Bytes,
+    testLabels: [UInt8], pixelsPerImage: Int
+  ) {
     precondition(
       (1...Self.maximumPixelsPerImage).contains(pixelsPerImage), "pixelsPerImage out of range")
     precondition(
@@ -47,8 +58,16 @@ public struct Dataset: Sendable {
     self.testImages = testImages
     self.testLabels = testLabels
     self.pixelsPerImage = pixelsPerImage
-    self.fingerprint = Self.fingerprint(
-      pixelsPerImage: pixelsPerImage, trainImages, trainLabels, testImages, testLabels)
+    self.fingerprint = trainImages.withUnsafeBytes { train in
+      testImages.withUnsafeBytes { test in
+        trainLabels.withUnsafeBytes { trainLabels in
+          testLabels.withUnsafeBytes { testLabels in
+            Self.fingerprint(
+              pixelsPerImage: pixelsPerImage, [train, trainLabels, test, testLabels])
+          }
+        }
+      }
+    }
   }
 
   // MARK: - Fingerprint
@@ -63,8 +82,21 @@ public struct Dataset: Sendable {
     pixelsPerImage: Int, _ trainImages: [UInt8], _ trainLabels: [UInt8], _ testImages: [UInt8],
     _ testLabels: [UInt8]
   ) -> String {
+    trainImages.withUnsafeBytes { a in
+      trainLabels.withUnsafeBytes { b in
+        testImages.withUnsafeBytes { c in
+          testLabels.withUnsafeBytes { d in
+            fingerprint(pixelsPerImage: pixelsPerImage, [a, b, c, d])
+          }
+        }
+      }
+    }
+  }
+
+  /// The fingerprint of the four payloads, in the order given above.
+  static func fingerprint(pixelsPerImage: Int, _ parts: [UnsafeRawBufferPointer]) -> String {
     var record: [UInt64] = [UInt64(pixelsPerImage)]
-    for part in [trainImages, trainLabels, testImages, testLabels] {
+    for part in parts {
       record.append(XXHash64.hash(part))
     }
     let digest = record.map(\.littleEndian).withUnsafeBytes { XXHash64.hash($0) }
@@ -125,7 +157,7 @@ public struct Dataset: Sendable {
   }
 
   /// Reads an image file: 3-D (count, rows, columns). Returns bytes and pixels per image.
-  static func readImages(_ path: String) throws -> ([UInt8], Int) {
+  static func readImages(_ path: String) throws -> (Bytes, Int) {
     let (dims, bytes) = try IDX.read(path: path)
     guard dims.count == 3, dims[1] > 0, dims[2] > 0, dims[0] > 0,
       dims[1] * dims[2] <= maximumPixelsPerImage
@@ -145,9 +177,10 @@ public struct Dataset: Sendable {
       throw DataError.wrongShape(
         path: path, dimensions: dims, expected: "1 dimension (at least one label)")
     }
-    if let index = bytes.firstIndex(where: { Int($0) >= classCount }) {
-      throw DataError.badLabel(path: path, index: index, label: bytes[index])
+    let labels = bytes.withUnsafeBufferPointer { Array($0) }
+    if let index = labels.firstIndex(where: { Int($0) >= classCount }) {
+      throw DataError.badLabel(path: path, index: index, label: labels[index])
     }
-    return bytes
+    return labels
   }
 }

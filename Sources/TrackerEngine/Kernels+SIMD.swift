@@ -64,6 +64,30 @@ private func rowCombinationFloat(
   }
 }
 
+/// `sparseAffineForwardSplit` for Float, with the row combination inlined.
+func sparseForwardSplitFloat(
+  _ out: UnsafeMutablePointer<Float>, _ rowStart: UnsafePointer<Int>, _ split: UnsafePointer<Int>,
+  _ c: UnsafePointer<UInt16>, _ v: UnsafePointer<Float>, rows: Range<Int>,
+  _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, o: Int,
+  partial: UnsafeMutablePointer<Float>
+) {
+  var m = 0
+  for r in rows {
+    let start = rowStart[r]
+    rowCombinationFloat(
+      partial + m &* o, b, c + start, v + start, count: split[r] &- start, w, o: o)
+    m += 1
+  }
+  m = 0
+  for r in rows {
+    let start = split[r]
+    rowCombinationFloat(
+      out + m &* o, partial + m &* o, c + start, v + start, count: rowStart[r + 1] &- start, w, o: o
+    )
+    m += 1
+  }
+}
+
 /// Five registers (40 outputs), two accumulator sets. `w` points at the block's
 /// first column of row 0; rows are `o` apart.
 @inline(__always)
@@ -203,22 +227,22 @@ private func scatterRowFloat(
 // MARK: - Helpers
 
 @inline(__always)
-private func load(_ p: UnsafePointer<Float>) -> Float8 {
+func load(_ p: UnsafePointer<Float>) -> Float8 {
   UnsafeRawPointer(p).loadUnaligned(as: Float8.self)
 }
 
 @inline(__always)
-private func store(_ x: Float8, _ p: UnsafeMutablePointer<Float>) {
+func store(_ x: Float8, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: x, as: Float8.self)
 }
 
 /// The same memory seen as Float; only called when T is Float.
 @inline(__always)
-private func asFloat<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+func asFloat<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
   UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
 @inline(__always)
-private func asFloat<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+func asFloat<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
   UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }

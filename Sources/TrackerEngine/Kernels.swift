@@ -68,6 +68,36 @@ func sparseAffineForward<T: NetScalar>(
   }
 }
 
+/// `sparseAffineForward` in two passes: first every row's columns below
+/// `x.splitColumn` into `partial`, then the rest on top of it. Each pass reads half
+/// of w (784 x 40 Floats is four times the L1 cache), which then mostly stays in
+/// L1 over a chunk of rows: about 15% faster on MNIST's test set. A row's result
+/// still depends only on that row.    partial:(rows.count,o) scratch
+func sparseAffineForwardSplit<T: NetScalar>(
+  _ out: UnsafeMutablePointer<T>, _ x: SparseRows<T>, rows: Range<Int>,
+  _ w: UnsafePointer<T>, _ b: UnsafePointer<T>, o: Int, partial: UnsafeMutablePointer<T>
+) {
+  let split = x.rowSplit!
+  if T.self == Float.self {
+    sparseForwardSplitFloat(
+      asFloat(out), x.rowStart, split, x.columns, asFloat(UnsafePointer(x.values)), rows: rows,
+      asFloat(w),
+      asFloat(b), o: o, partial: asFloat(partial))
+    return
+  }
+  for (m, r) in rows.enumerated() {
+    let start = x.rowStart[r]
+    rowCombination(
+      partial + m * o, b, x.columns + start, x.values + start, count: split[r] - start, w, o: o)
+  }
+  for (m, r) in rows.enumerated() {
+    let start = split[r]
+    rowCombination(
+      out + m * o, partial + m * o, x.columns + start, x.values + start,
+      count: x.rowStart[r + 1] - start, w, o: o)
+  }
+}
+
 /// dw(i,o) += Σ_r x(r,i)·dout(r,o); db(o) += Σ_r dout(r,o). (No dx: the input is data.)
 /// Column by column of x: dw's row i gets a row combination of dout's rows, with
 /// column i's entries as weights.   xt: x transposed (all its rows)  dout:(n,o)
@@ -80,8 +110,14 @@ func sparseAffineBackward<T: NetScalar>(
     let start = xt.columnStart[c]
     let count = xt.columnStart[c + 1] - start
     if count == 0 { continue }
-    rowCombination(sums, zeros, xt.rows + start, xt.values + start, count: count, dout, o: o)
     let row = dw + c * o
+    if o % 8 == 0 {
+      // Accumulate straight into dw's row: the row combination reads all of its
+      // bias argument before it writes, which holds when no 8-wide block overlaps.
+      rowCombination(row, row, xt.rows + start, xt.values + start, count: count, dout, o: o)
+      continue
+    }
+    rowCombination(sums, zeros, xt.rows + start, xt.values + start, count: count, dout, o: o)
     for j in 0..<o { row[j] += sums[j] }
   }
   biasBackward(db, dout, n: xt.rowCount, o: o)
@@ -90,11 +126,15 @@ func sparseAffineBackward<T: NetScalar>(
 // MARK: - Fast: dense layers
 
 /// out(n,o) = b(o) + Σ_i x(n,i)·w(i,o)    x:(n,i) w:(i,o) b:(o) out:(n,o)
-/// `iota` holds 0, 1, ..., i-1.
+/// `iota` holds 0, 1, ..., i-1. (Narrow Float layers: Kernels+Dense.swift.)
 func denseAffineForward<T: NetScalar>(
   _ out: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
   _ b: UnsafePointer<T>, iota: UnsafePointer<UInt16>, n: Int, i: Int, o: Int
 ) {
+  if T.self == Float.self && (8...24).contains(o) {
+    denseForwardNarrow(asFloat(out), asFloat(x), asFloat(w), asFloat(b), n: n, i: i, o: o)
+    return
+  }
   for r in 0..<n {
     rowCombination(out + r * o, b, iota, x + r * i, count: i, w, o: o)
   }

@@ -15,7 +15,17 @@
 import Foundation
 
 protocol Optimizer {
-  mutating func step(_ params: inout [Float], _ grads: [Float])
+  /// Updates `p` in place from the gradients `g` (same count).
+  mutating func step(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>)
+}
+
+extension Optimizer {
+  /// The same on arrays (tests).
+  mutating func step(_ params: inout [Float], _ grads: [Float]) {
+    params.withUnsafeMutableBufferPointer { p in
+      grads.withUnsafeBufferPointer { g in step(p, g) }
+    }
+  }
 }
 
 /// p -= lr·g
@@ -25,12 +35,8 @@ struct SGD: Optimizer {
     precondition(lr > 0 && lr.isFinite)
     self.lr = Float(lr)
   }
-  mutating func step(_ params: inout [Float], _ grads: [Float]) {
-    params.withUnsafeMutableBufferPointer { p in
-      grads.withUnsafeBufferPointer { g in
-        for k in 0..<p.count { p[k] -= lr * g[k] }
-      }
-    }
+  mutating func step(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
+    for k in 0..<p.count { p[k] -= lr * g[k] }
   }
 }
 
@@ -43,16 +49,12 @@ struct Momentum: Optimizer {
     precondition(lr > 0 && lr.isFinite && mu >= 0 && mu < 1)
     (self.lr, self.mu) = (Float(lr), Float(mu))
   }
-  mutating func step(_ params: inout [Float], _ grads: [Float]) {
-    if v.isEmpty { v = [Float](repeating: 0, count: params.count) }
-    params.withUnsafeMutableBufferPointer { p in
-      grads.withUnsafeBufferPointer { g in
-        v.withUnsafeMutableBufferPointer { v in
-          for k in 0..<p.count {
-            v[k] = mu * v[k] - lr * g[k]
-            p[k] += v[k]
-          }
-        }
+  mutating func step(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
+    if v.isEmpty { v = [Float](repeating: 0, count: p.count) }
+    v.withUnsafeMutableBufferPointer { v in
+      for k in 0..<p.count {
+        v[k] = mu * v[k] - lr * g[k]
+        p[k] += v[k]
       }
     }
   }
@@ -68,16 +70,12 @@ struct AdaGrad: Optimizer {
     precondition(lr > 0 && lr.isFinite && theta > 0 && theta.isFinite)
     (self.lr, self.theta) = (Float(lr), Float(theta))
   }
-  mutating func step(_ params: inout [Float], _ grads: [Float]) {
-    if h.isEmpty { h = [Float](repeating: theta, count: params.count) }
-    params.withUnsafeMutableBufferPointer { p in
-      grads.withUnsafeBufferPointer { g in
-        h.withUnsafeMutableBufferPointer { h in
-          for k in 0..<p.count {
-            h[k] += g[k] * g[k]
-            p[k] -= lr * g[k] / h[k].magnitude.squareRoot()
-          }
-        }
+  mutating func step(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
+    if h.isEmpty { h = [Float](repeating: theta, count: p.count) }
+    h.withUnsafeMutableBufferPointer { h in
+      for k in 0..<p.count {
+        h[k] += g[k] * g[k]
+        p[k] -= lr * g[k] / h[k].magnitude.squareRoot()
       }
     }
   }
@@ -93,16 +91,12 @@ struct RMSProp: Optimizer {
     precondition(lr > 0 && lr.isFinite && decayRate >= 0 && decayRate < 1)
     (self.lr, self.rho, self.oneMinusRho) = (Float(lr), Float(decayRate), Float(1 - decayRate))
   }
-  mutating func step(_ params: inout [Float], _ grads: [Float]) {
-    if h.isEmpty { h = [Float](repeating: 0, count: params.count) }
-    params.withUnsafeMutableBufferPointer { p in
-      grads.withUnsafeBufferPointer { g in
-        h.withUnsafeMutableBufferPointer { h in
-          for k in 0..<p.count {
-            h[k] = rho * h[k] + oneMinusRho * g[k] * g[k]
-            p[k] -= lr * g[k] / (h[k].magnitude.squareRoot() + 1e-7)
-          }
-        }
+  mutating func step(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
+    if h.isEmpty { h = [Float](repeating: 0, count: p.count) }
+    h.withUnsafeMutableBufferPointer { h in
+      for k in 0..<p.count {
+        h[k] = rho * h[k] + oneMinusRho * g[k] * g[k]
+        p[k] -= lr * g[k] / (h[k].magnitude.squareRoot() + 1e-7)
       }
     }
   }
@@ -122,24 +116,20 @@ struct Adam: Optimizer {
     precondition(lr > 0 && lr.isFinite && (0..<1).contains(beta1) && (0..<1).contains(beta2))
     (self.lr, self.beta1, self.beta2) = (lr, beta1, beta2)
   }
-  mutating func step(_ params: inout [Float], _ grads: [Float]) {
+  mutating func step(_ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) {
     if m.isEmpty {
-      m = [Float](repeating: 0, count: params.count)
+      m = [Float](repeating: 0, count: p.count)
       v = m
     }
     t += 1
     let lrt = Float(lr * (1 - pow(beta2, Double(t))).squareRoot() / (1 - pow(beta1, Double(t))))
     let (c1, c2) = (Float(1 - beta1), Float(1 - beta2))
-    params.withUnsafeMutableBufferPointer { p in
-      grads.withUnsafeBufferPointer { g in
-        m.withUnsafeMutableBufferPointer { m in
-          v.withUnsafeMutableBufferPointer { v in
-            for k in 0..<p.count {
-              m[k] += c1 * (g[k] - m[k])
-              v[k] += c2 * (g[k] * g[k] - v[k])
-              p[k] -= lrt * m[k] / (v[k].magnitude.squareRoot() + 1e-7)
-            }
-          }
+    m.withUnsafeMutableBufferPointer { m in
+      v.withUnsafeMutableBufferPointer { v in
+        for k in 0..<p.count {
+          m[k] += c1 * (g[k] - m[k])
+          v[k] += c2 * (g[k] * g[k] - v[k])
+          p[k] -= lrt * m[k] / (v[k].magnitude.squareRoot() + 1e-7)
         }
       }
     }

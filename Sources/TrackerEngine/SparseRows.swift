@@ -43,6 +43,10 @@ final class SparseRows<T: NetScalar> {
   let values: UnsafeMutablePointer<T>
   /// `pixelValue[p]` = T(p) / 255, so every image converts the same way.
   private let pixelValue: UnsafeMutablePointer<T>
+  /// After `split(at:)`: row r's entries with columns below `splitColumn` are
+  /// `rowStart[r]..<rowSplit[r]`, the others `rowSplit[r]..<rowStart[r+1]`.
+  private(set) var rowSplit: UnsafeMutablePointer<Int>?
+  private(set) var splitColumn = 0
 
   init(rowCapacity: Int, entryCapacity: Int, width: Int) {
     precondition(width <= Dataset.maximumPixelsPerImage, "column indices are UInt16")
@@ -57,23 +61,39 @@ final class SparseRows<T: NetScalar> {
     for p in 0..<256 { pixelValue[p] = T(p) / T(255) }
   }
 
-  /// All `count` images of `images` (row-major, `width` bytes each), sized exactly.
+  /// All `count` images of `images` (row-major, `width` bytes each). Room is
+  /// reserved for every pixel rather than counted first: a large allocation is
+  /// mapped lazily, so the pages that hold no entries are never touched.
   convenience init(images: UnsafeBufferPointer<UInt8>, width: Int) {
     let rows = images.count / width
-    var nonZero = 0
-    for p in images where p != 0 { nonZero += 1 }
-    self.init(rowCapacity: rows, entryCapacity: nonZero, width: width)
+    self.init(rowCapacity: rows, entryCapacity: rows * width, width: width)
     for r in 0..<rows { append(image: images.baseAddress! + r * width) }
   }
 
   deinit {
+    rowSplit?.deallocate()
     rowStart.deallocate()
     columns.deallocate()
     values.deallocate()
     pixelValue.deallocate()
   }
 
-  func removeAll() { count = 0 }
+  func removeAll() {
+    precondition(rowSplit == nil, "split rows are not refilled")
+    count = 0
+  }
+
+  /// Records where each row's columns reach `column` (see `rowSplit`), for the
+  /// first layer's two-pass forward (`sparseAffineForwardSplit`).
+  func split(at column: Int) {
+    if rowSplit == nil { rowSplit = .allocate(capacity: max(count, 1)) }
+    splitColumn = column
+    for r in 0..<count {
+      var k = rowStart[r]
+      while k < rowStart[r + 1] && Int(columns[k]) < column { k += 1 }
+      rowSplit![r] = k
+    }
+  }
 
   /// Appends images `indices[0..<count]` of `images` (row-major, `width` bytes
   /// each). A mini-batch is scattered over 47 MB, so first one byte of every cache

@@ -31,6 +31,8 @@ final class Workspace<T: NetScalar> {
   /// zeros (widest layer).
   let transposed: UnsafeMutablePointer<T>
   let zeros: UnsafeMutablePointer<T>
+  /// The first layer's partial sums in its two-pass forward, (capacity, width(0)).
+  let partial: UnsafeMutablePointer<T>
 
   /// The first layer's input transposed, for its weight gradient (training only,
   /// so allocated on first use).
@@ -59,7 +61,7 @@ final class Workspace<T: NetScalar> {
     let transposeSize =
       layout.layers.dropFirst().map { $0.inputs * max($0.outputs, capacity) }.max() ?? 0
     sizes += [capacity * classes, capacity * classes, capacity * classes, 2 * layout.widest]
-    sizes += [transposeSize, layout.widest]
+    sizes += [transposeSize, layout.widest, capacity * layout.layers[0].outputs]
     let total = sizes.reduce(0, +)
     arena = .allocate(capacity: total)
     arena.initialize(repeating: 0, count: total)
@@ -103,6 +105,7 @@ final class Workspace<T: NetScalar> {
     scratch = next()
     transposed = next()
     zeros = next()
+    partial = next()
     iotaCount = max(layout.widest, capacity)
     precondition(iotaCount <= Int(UInt16.max) + 1, "column indices are UInt16")
     iota = .allocate(capacity: iotaCount)

@@ -138,9 +138,31 @@ final class DatasetTests: XCTestCase {
       try write(IDX.encode(dimensions: [2, 3, 4], bytes: bytes), to: path, gzip: gzip)
       let (dims, read) = try IDX.read(path: path)
       XCTAssertEqual(dims, [2, 3, 4])
-      XCTAssertEqual(read, bytes)
+      XCTAssertEqual(Array(read), bytes)
     }
     XCTAssertEqual(IDX.encode(dimensions: [2], bytes: [9, 8]), [0, 0, 8, 1, 0, 0, 0, 2, 9, 8])
+  }
+
+  func testBytes() {
+    XCTAssertEqual(Bytes([]), Bytes([]))
+    XCTAssertEqual(Array(Bytes([1, 2, 3])), [1, 2, 3])
+    XCTAssertNotEqual(Bytes([1, 2, 3]), Bytes([1, 2, 4]))
+    XCTAssertNotEqual(Bytes([1, 2]), Bytes([1, 2, 3]))
+    XCTAssertEqual(Bytes([7, 8]).withUnsafeBufferPointer { Array($0) }, [7, 8])
+  }
+
+  func testMappedFileOutlivesItsReader() throws {
+    // A plain file is mapped; the bytes stay valid after the file is closed and
+    // removed, for as long as any copy of them exists.
+    let dir = try temporaryDirectory(self)
+    let path = "\(dir)/bytes"
+    let payload = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    try write(IDX.encode(dimensions: [100, 100], bytes: payload), to: path)
+    let (dims, bytes) = try IDX.read(path: path)
+    try FileManager.default.removeItem(atPath: path)
+    XCTAssertEqual(dims, [100, 100])
+    XCTAssertEqual(Array(bytes), payload)
+    XCTAssertEqual(bytes, Bytes(payload))
   }
 
   // MARK: - Bad files

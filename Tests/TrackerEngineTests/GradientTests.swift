@@ -80,7 +80,7 @@ final class GradientTests: XCTestCase {
 
     // The Float network, from the same parameters, against the Double gradient.
     let single = makeProblem(Float.self, activation, batchNorm: batchNorm)
-    single.network.params = problem.network.params.map { Float($0) }
+    _ = single.network.params.update(fromContentsOf: problem.network.params.map { Float($0) })
     let (floatDifference, _) = largestDifference(analyticGradient(single), analytic)
     print("gradient check, \(name): largest |Float - Double| = \(floatDifference)")
     XCTAssertLessThan(floatDifference, 1e-4 * scale, "\(name) in Float")

@@ -42,6 +42,35 @@ final class KernelTests: XCTestCase {
     }
   }
 
+  func testSplitSparseForwardMatchesNaive() {
+    var rng = TrackerRandom(seed: 14)
+    let n = 6
+    for i in inputSizes {
+      for o in outputSizes {
+        for split in Set([0, 1, i / 2, i]) {
+          let images = randomImages(n, width: i, zeros: 0.6, &rng)
+          let x = images.withUnsafeBufferPointer { SparseRows<Float>(images: $0, width: i) }
+          x.split(at: split)
+          let w: [Float] = randomValues(i * o, &rng)
+          let b: [Float] = randomValues(o, &rng)
+          var fast = [Float](repeating: .nan, count: (n - 2) * o)
+          var partial = [Float](repeating: .nan, count: (n - 2) * o)
+          fast.withUnsafeMutableBufferPointer { out in
+            partial.withUnsafeMutableBufferPointer { partial in
+              sparseAffineForwardSplit(
+                out.baseAddress!, x, rows: 1..<(n - 1), w, b, o: o, partial: partial.baseAddress!)
+            }
+          }
+          let dense = (1..<(n - 1)).flatMap { x.dense(row: $0) }.map(Double.init)
+          var naive = [Double](repeating: 0, count: (n - 2) * o)
+          affineForwardNaive(
+            &naive, dense, w.map(Double.init), b.map(Double.init), n: n - 2, i: i, o: o)
+          assertClose(fast, naive, "split forward i=\(i) o=\(o) split=\(split)")
+        }
+      }
+    }
+  }
+
   func testSparseBackwardMatchesNaive() {
     var rng = TrackerRandom(seed: 12)
     let n = 5
@@ -130,5 +159,20 @@ final class KernelTests: XCTestCase {
     XCTAssertEqual(rows.dense(row: 1), [Float(51) / 255, 0, 0])
     XCTAssertEqual(rows.dense(row: 2), [0, 0, Float(7) / 255])
     XCTAssertEqual(rows.rowStart[3], 3, "only non-zero pixels are stored")
+    rows.split(at: 1)
+    XCTAssertEqual((0..<3).map { rows.rowSplit![$0] }, [0, 2, 2], "first entry at column >= 1")
+  }
+
+  func testParametersAreAlignedForEightWideLoads() {
+    let layout = NetworkLayout(inputs: 13, hidden: [7, 5], classes: 3, batchNorm: true)
+    for layer in layout.layers {
+      for view in [layer.weights, layer.bias, layer.gamma, layer.beta].compactMap({ $0 }) {
+        XCTAssertEqual(view.offset % 8, 0, "each tensor starts at a multiple of 8 values")
+      }
+    }
+    let network = Network<Float>(layout: layout, activation: .sigmoid)
+    XCTAssertEqual(Int(bitPattern: network.params.baseAddress!) % 64, 0)
+    XCTAssertEqual(Int(bitPattern: network.grads.baseAddress!) % 64, 0)
+    XCTAssert(network.params.allSatisfy { $0 == 0 } && network.grads.allSatisfy { $0 == 0 })
   }
 }

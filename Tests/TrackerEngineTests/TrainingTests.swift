@@ -86,6 +86,35 @@ final class TrainingTests: XCTestCase {
     XCTAssertNotEqual(try run(other).events, try run(config(iterations: 60)).events)
   }
 
+  func testStoppingAndUnevenEndsGiveTheSameEventsForAnyThreadCount() throws {
+    // With worker threads, events after an evaluation are held until it is done;
+    // stopping anywhere, and a last stretch without an evaluation, must look the
+    // same as with one thread.
+    for stopAt in [7, 20, 25, 40, 1000] {
+      var events: [[TrainingEvent]] = []
+      var iterations: [Int] = []
+      var finals: [Double?] = []
+      for threads in [1, 2, 3] {
+        var c = config(iterations: 55)
+        c.threads = threads
+        var seen: [TrainingEvent] = []
+        let summary = try train(c, on: Self.data) { event in
+          seen.append(event)
+          if case .iteration(stopAt, _) = event { return .stop }
+          return .proceed
+        }
+        events.append(seen)
+        iterations.append(summary.iterationsRun)
+        finals.append(summary.finalTestAccuracy)
+      }
+      XCTAssertEqual(events[0], events[1], "stop at \(stopAt): threads 1 vs 2")
+      XCTAssertEqual(events[0], events[2], "stop at \(stopAt): threads 1 vs 3")
+      XCTAssertEqual(Set(iterations), [min(stopAt, 55)])
+      XCTAssertEqual(finals[0], finals[1])
+      XCTAssertEqual(finals[0], finals[2])
+    }
+  }
+
   func testBatchNormAndReluTrainDeterministically() throws {
     var c = config(iterations: 100)
     c.batchNorm = true
