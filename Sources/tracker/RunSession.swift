@@ -22,6 +22,11 @@ struct RunOutcome {
   /// The signal that stopped an interrupted run (SIGINT or SIGTERM).
   var stopSignal: Int32?
 
+  /// Seconds inside the engine (`TrainingSummary.trainingSeconds`) and inside the
+  /// recorder (metrics and the run's end), for `tracker run --timing`.
+  var engineSeconds = 0.0
+  var recordingSeconds = 0.0
+
   /// The conventional exit status of a process stopped by `stopSignal`:
   /// 128 + the signal, so 130 for Ctrl-C and 143 for SIGTERM.
   var signalExitCode: Int32 { 128 + (stopSignal ?? SIGINT) }
@@ -40,18 +45,25 @@ struct RunSession {
     let start = Date()
     var divergedAt: Int?
     var lastTest: Double?
+    let clock = ContinuousClock()
+    var recording = Duration.zero
+    func recorded(_ body: () throws -> Void) rethrows {
+      let before = clock.now
+      defer { recording += clock.now - before }
+      try body()
+    }
     do {
       let summary = try TrackerEngine.train(config, on: data) { event in
         switch event {
         case .iteration(let i, let loss):
-          try recorder.logLoss(iteration: i, loss: loss)
+          try recorded { try recorder.logLoss(iteration: i, loss: loss) }
           console.iteration(i, loss: loss)
           if !loss.isFinite {
             divergedAt = i
             return .stop
           }
         case .evaluation(let i, let trainAcc, let testAcc):
-          try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc)
+          try recorded { try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc) }
           lastTest = testAcc
           console.evaluation(i, train: trainAcc, test: testAcc)
         }
@@ -68,12 +80,13 @@ struct RunSession {
       } else {
         status = .completed
       }
-      try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt)
+      try recorded { try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt) }
       return RunOutcome(
         status: status, iterationsRun: summary.iterationsRun,
         finalTestAccuracy: summary.finalTestAccuracy ?? lastTest,
         seconds: Date().timeIntervalSince(start), divergedAt: divergedAt,
-        stopSignal: status == .interrupted ? stopSignal.load(ordering: .relaxed) : nil)
+        stopSignal: status == .interrupted ? stopSignal.load(ordering: .relaxed) : nil,
+        engineSeconds: summary.trainingSeconds, recordingSeconds: recording.seconds)
     } catch {
       try? recorder.finish(status: .failed, endedAt: Date(), error: String(describing: error))
       throw error
@@ -93,4 +106,8 @@ struct RunSession {
     signal(SIGINT, SIG_DFL)
     signal(SIGTERM, SIG_DFL)
   }
+}
+
+extension Duration {
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

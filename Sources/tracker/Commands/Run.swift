@@ -118,6 +118,9 @@ extension Tracker {
     @Flag(name: .shortAndLong, help: "Print only the final summary line.")
     var quiet = false
 
+    @Flag(help: "Print where the time went (data, database, training loop, recording) to stderr.")
+    var timing = false
+
     func validate() throws {
       _ = try trainingConfig()
       if threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -160,6 +163,8 @@ extension Tracker {
     }
 
     func run() throws {
+      let clock = ContinuousClock()
+      let began = clock.now
       try CPUCheck.require()
       var config = try trainingConfig()
       config.seed = seed ?? UInt64.random(in: 1..<1_000_000)  // short enough to read and retype
@@ -174,12 +179,25 @@ extension Tracker {
           "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)")
       }
 
+      let loaded = clock.now
       let store = try RunStore.open(path: dbPath)
+      let opened = clock.now
       let recorder = try store.begin(newRun(config: config, data: data))
+      let begun = clock.now
       let console = Console(
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
+      if timing {
+        // Recording: inserting the run, its metrics and its end (not opening the database).
+        let recording = (begun - opened).seconds + outcome.recordingSeconds
+        let total = (clock.now - began).seconds
+        let line = String(
+          format: "timing: data %.3f s, database %.3f s, training loop %.3f s (engine %.3f s), recording %.4f s = %.1f%% of %.3f s\n",
+          (loaded - began).seconds, (opened - loaded).seconds, outcome.seconds, outcome.engineSeconds,
+          recording, 100 * recording / total, total)
+        FileHandle.standardError.write(Data(line.utf8))
+      }
       if outcome.status == .interrupted { throw ExitCode(outcome.signalExitCode) }
       if outcome.status != .completed { throw ExitCode.failure }
     }
