@@ -42,8 +42,9 @@ let package = Package(
     .target(
       name: "TrackerStore", dependencies: ["CSQLite"],
       plugins: ["EmbedMigrations"]),
+    .target(name: "CTrackerKernels"),
     .target(
-      name: "TrackerEngine", dependencies: ["CZlib"],
+      name: "TrackerEngine", dependencies: ["CZlib", "CTrackerKernels"],
       swiftSettings: engineFlags),
     .executableTarget(
       name: "tracker",
@@ -53,7 +54,7 @@ let package = Package(
       ],
       swiftSettings: cliFlags),
     .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore"]),
-    .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine"]),
+    .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine", "CTrackerKernels"]),
     .testTarget(
       name: "TrackerCLITests", dependencies: ["tracker", "TrackerStore", "TrackerEngine"]),
   ]
