@@ -42,9 +42,8 @@ let package = Package(
     .target(
       name: "TrackerStore", dependencies: ["CSQLite"],
       plugins: ["EmbedMigrations"]),
-    .target(name: "CTrackerKernels"),
     .target(
-      name: "TrackerEngine", dependencies: ["CZlib", "CTrackerKernels"],
+      name: "TrackerEngine", dependencies: ["CZlib"],
       swiftSettings: engineFlags),
     .executableTarget(
       name: "tracker",
@@ -54,7 +53,7 @@ let package = Package(
       ],
       swiftSettings: cliFlags),
     .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore"]),
-    .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine", "CTrackerKernels"]),
+    .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine"]),
     .testTarget(
       name: "TrackerCLITests", dependencies: ["tracker", "TrackerStore", "TrackerEngine"]),
   ]

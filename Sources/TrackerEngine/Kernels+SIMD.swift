@@ -10,10 +10,6 @@
 // or four sets of accumulators, fed by alternate pairs, so that consecutive FMAs
 // do not wait on each other's latency; the sets are added at the end of the block.
 // The order of operations depends only on the row's own pairs, never on other rows.
-// On CPUs with AVX-512, row combinations of a multiple of 8 outputs run in
-// Sources/CTrackerKernels instead: the same operations per output, 16 lanes at a time.
-
-import CTrackerKernels
 
 // MARK: - Row combination: out = b + Σ_k v(k)·w(c(k), :)
 
@@ -24,10 +20,6 @@ func rowCombination<T: NetScalar>(
   _ v: UnsafePointer<T>, count: Int, _ w: UnsafePointer<T>, o: Int
 ) {
   if T.self == Float.self {
-    if AVX512Kernels.usable(o: o) {
-      tracker_row_combination_avx512(asFloat(out), asFloat(b), c, asFloat(v), count, asFloat(w), o)
-      return
-    }
     rowCombinationFloat(asFloat(out), asFloat(b), c, asFloat(v), count: count, asFloat(w), o: o)
     return
   }
@@ -36,15 +28,6 @@ func rowCombination<T: NetScalar>(
     for k in 0..<count { s.addProduct(v[k], w[Int(c[k]) &* o + j]) }
     out[j] = s
   }
-}
-
-/// The AVX2 row combination for Float, whatever the CPU (tests compare the AVX-512
-/// kernel with it).
-func rowCombinationAVX2(
-  _ out: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<UInt16>,
-  _ v: UnsafePointer<Float>, count: Int, _ w: UnsafePointer<Float>, o: Int
-) {
-  rowCombinationFloat(out, b, c, v, count: count, w, o: o)
 }
 
 @inline(__always)

@@ -12,8 +12,6 @@
 // result does not depend on which rows it is evaluated with (this is what makes
 // evaluation results independent of the thread count).
 
-import CTrackerKernels
-
 // MARK: - Naive reference
 
 /// out(n,o) = b(o) + Σ_i x(n,i)·w(i,o)    x:(n,i) w:(i,o) b:(o) out:(n,o)
@@ -80,12 +78,6 @@ func sparseAffineForwardSplit<T: NetScalar>(
   _ w: UnsafePointer<T>, _ b: UnsafePointer<T>, o: Int, partial: UnsafeMutablePointer<T>
 ) {
   let split = x.rowSplit!
-  if T.self == Float.self && AVX512Kernels.usable(o: o) {
-    tracker_sparse_forward_split_avx512(
-      asFloat(out), x.rowStart, split, x.columns, asFloat(UnsafePointer(x.values)),
-      rows.lowerBound, rows.upperBound, asFloat(w), asFloat(b), o, asFloat(partial))
-    return
-  }
   if T.self == Float.self {
     sparseForwardSplitFloat(
       asFloat(out), x.rowStart, split, x.columns, asFloat(UnsafePointer(x.values)), rows: rows,

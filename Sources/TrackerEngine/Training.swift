@@ -4,7 +4,6 @@
 // run. Same seed and configuration give bit-identical events on one machine,
 // whatever the thread count.
 
-import CTrackerKernels
 import Foundation
 
 public enum TrainingEvent: Sendable, Equatable {
@@ -68,11 +67,9 @@ public func train(
   let n = config.batchSize
   let batch = SparseRows<Float>(rowCapacity: n, entryCapacity: n * width, width: width)
   let batchIndices = UnsafeMutablePointer<Int>.allocate(capacity: n)
-  let nextIndices = UnsafeMutablePointer<Int>.allocate(capacity: n)
   let batchLabels = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
   defer {
     batchIndices.deallocate()
-    nextIndices.deallocate()
     batchLabels.deallocate()
   }
   let ws = Workspace<Float>(layout: layout, capacity: n)
@@ -127,22 +124,14 @@ public func train(
           return true
         }
 
-        // Batch: batchSize indices drawn uniformly with replacement. Each batch's
-        // indices are drawn one iteration ahead (the random stream is the same: the
-        // loop draws nothing else) and its images are prefetched, so that their
-        // cache misses overlap the previous iteration's work.
-        for b in 0..<n { nextIndices[b] = rng.uniform(below: data.trainCount) }
         for iteration in 1...config.iterations {
+          // Batch: batchSize indices drawn uniformly with replacement.
           for b in 0..<n {
-            batchIndices[b] = nextIndices[b]
+            batchIndices[b] = rng.uniform(below: data.trainCount)
             batchLabels[b] = labels[batchIndices[b]]
           }
           batch.removeAll()
           batch.append(images: images.baseAddress!, indices: batchIndices, count: n)
-          if iteration < config.iterations {
-            for b in 0..<n { nextIndices[b] = rng.uniform(below: data.trainCount) }
-            tracker_prefetch_rows(images.baseAddress!, nextIndices, n, width)
-          }
           // Forward and loss. This loss, of the pass whose gradient we apply, is the
           // one reported: it describes the parameters before this step's update.
           network.forward(batch, rows: 0..<n, ws, training: true)

@@ -1,7 +1,6 @@
 // The fast (sparse, SIMD) affine kernels against the naive reference, on random
 // sparse and dense inputs with sizes that are and are not multiples of 8.
 
-import CTrackerKernels
 import XCTest
 
 @testable import TrackerEngine
@@ -175,73 +174,5 @@ final class KernelTests: XCTestCase {
     XCTAssertEqual(Int(bitPattern: network.params.baseAddress!) % 64, 0)
     XCTAssertEqual(Int(bitPattern: network.grads.baseAddress!) % 64, 0)
     XCTAssert(network.params.allSatisfy { $0 == 0 } && network.grads.allSatisfy { $0 == 0 })
-  }
-
-  // MARK: - AVX-512 kernels: bit-identical to the AVX2 ones
-
-  func requireAVX512() throws {
-    try XCTSkipUnless(tracker_kernels_have_avx512() != 0, "this CPU has no AVX-512F/BW/VL")
-  }
-
-  /// Row combinations for every block layout (40-, 16- and 8-wide blocks), with even,
-  /// odd and zero counts, out-of-place and in place (out == b, as the weight
-  /// gradient uses it): the AVX-512 result equals the AVX2 result bit for bit.
-  func testAVX512RowCombinationIsBitIdenticalToAVX2() throws {
-    try requireAVX512()
-    var rng = TrackerRandom(seed: 41)
-    let width = 784
-    for o in [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 120, 136] {
-      let w: [Float] = randomValues(width * o, &rng)
-      for count in [0, 1, 2, 3, 4, 5, 7, 150, 401] {
-        let columns = (0..<count).map { _ in UInt16(rng.uniform(below: width)) }
-        let values: [Float] = randomValues(count, &rng)
-        let b: [Float] = randomValues(o, &rng)
-        var avx2 = [Float](repeating: .nan, count: o)
-        var avx512 = [Float](repeating: .nan, count: o)
-        rowCombinationAVX2(&avx2, b, columns, values, count: count, w, o: o)
-        tracker_row_combination_avx512(&avx512, b, columns, values, count, w, o)
-        XCTAssertEqual(avx512.map(\.bitPattern), avx2.map(\.bitPattern), "o=\(o) count=\(count)")
-        var inPlace = b
-        inPlace.withUnsafeMutableBufferPointer {
-          tracker_row_combination_avx512(
-            $0.baseAddress!, $0.baseAddress!, columns, values, count, w, o)
-        }
-        XCTAssertEqual(
-          inPlace.map(\.bitPattern), avx2.map(\.bitPattern), "in place o=\(o) count=\(count)")
-      }
-    }
-  }
-
-  /// The two-pass first layer on MNIST-sized random images: the AVX-512 kernel
-  /// equals the AVX2 kernel bit for bit, and both match the naive reference.
-  func testAVX512SplitForwardIsBitIdenticalToAVX2() throws {
-    try requireAVX512()
-    var rng = TrackerRandom(seed: 43)
-    let (n, i) = (37, 784)
-    for o in [8, 24, 40, 64, 120] {
-      for zeros in [0.0, 0.81, 1.0] {
-        let images = randomImages(n, width: i, zeros: zeros, &rng)
-        let x = images.withUnsafeBufferPointer { SparseRows<Float>(images: $0, width: i) }
-        x.split(at: i / 2)
-        let w: [Float] = randomValues(i * o, &rng)
-        let b: [Float] = randomValues(o, &rng)
-        let rows = 3..<n
-        var avx2 = [Float](repeating: .nan, count: rows.count * o)
-        var avx512 = [Float](repeating: .nan, count: rows.count * o)
-        var partial = [Float](repeating: .nan, count: rows.count * o)
-        sparseForwardSplitFloat(
-          &avx2, x.rowStart, x.rowSplit!, x.columns, x.values, rows: rows, w, b, o: o,
-          partial: &partial)
-        tracker_sparse_forward_split_avx512(
-          &avx512, x.rowStart, x.rowSplit!, x.columns, x.values, rows.lowerBound,
-          rows.upperBound, w, b, o, &partial)
-        XCTAssertEqual(avx512.map(\.bitPattern), avx2.map(\.bitPattern), "o=\(o) zeros=\(zeros)")
-        let dense = rows.flatMap { x.dense(row: $0) }.map(Double.init)
-        var naive = [Double](repeating: 0, count: rows.count * o)
-        affineForwardNaive(
-          &naive, dense, w.map(Double.init), b.map(Double.init), n: rows.count, i: i, o: o)
-        assertClose(avx512, naive, "AVX-512 split forward o=\(o) zeros=\(zeros)")
-      }
-    }
   }
 }
