@@ -11,7 +11,8 @@ enum DataLocation {
     if let dir = env["TRACKER_DATA_DIR"], !dir.isEmpty {
       root = dir
     } else {
-      let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
+      let cache =
+        env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
       root = cache + "/tracker"
     }
     let dir = root + "/" + dataset.rawValue

@@ -17,16 +17,20 @@ final class FashionMNISTTests: XCTestCase {
     let db = dir.appendingPathComponent("f.sqlite").path
     // An empty TRACKER_DATA_DIR root makes tracker fall back to the Debian folder.
     let r = try TrackerProcess.run(
-      ["run", "--opt", "adam", "--seed", "2", "--iters", "200", "--db", db, "--quiet",
-       "--dataset", "fashion-mnist"],
+      [
+        "run", "--opt", "adam", "--seed", "2", "--iters", "200", "--db", db, "--quiet",
+        "--dataset", "fashion-mnist",
+      ],
       environment: ["TRACKER_DATA_DIR": dir.path])
     XCTAssertEqual(r.status, 0, r.stderr)
     let database = try Database(path: db)
-    let s = try database.prepare("SELECT dataset, status, final_test_acc, length(dataset_hash) FROM runs")
+    let s = try database.prepare(
+      "SELECT dataset, status, final_test_acc, length(dataset_hash) FROM runs")
     XCTAssertTrue(try s.step())
     XCTAssertEqual(s.text(0), "fashion-mnist")
     XCTAssertEqual(s.text(1), "completed")
-    XCTAssertGreaterThan(s.double(2), 0.5, "adam learns Fashion-MNIST well above chance in 200 iterations")
+    XCTAssertGreaterThan(
+      s.double(2), 0.5, "adam learns Fashion-MNIST well above chance in 200 iterations")
     XCTAssertEqual(s.int64(3), 16)
   }
 }

@@ -3,36 +3,18 @@ import Foundation
 import TrackerStore
 import XCTest
 
-final class RunCommandTests: XCTestCase {
-  var dir: URL!
-  var dataDir: URL!
-  var db: String { dir.appendingPathComponent("t.sqlite").path }
-
-  override func setUpWithError() throws {
-    dir = try makeTemporaryDirectory(self)
-    dataDir = dir.appendingPathComponent("data")
-    try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-    try SyntheticData.write(to: dataDir)
-  }
-
+final class RunCommandTests: ProcessTestCase {
   /// `tracker run` on the synthetic data with small defaults; extra args override.
   func run(_ extra: [String]) throws -> ProcessResult {
     try TrackerProcess.run(
-      ["run", "--db", db, "--data-dir", dataDir.path, "--iters", "60", "--batch-size", "20"] + extra)
-  }
-
-  func query(_ sql: String) throws -> [[SQLValue]] {
-    let database = try Database(path: db)
-    var rows: [[SQLValue]] = []
-    try database.prepare(sql).forEachRow { s in
-      rows.append((0..<s.columnCount).map { s.value($0) })
-    }
-    return rows
+      ["run", "--db", db, "--data-dir", dataDir.path, "--iters", "60", "--batch-size", "20"] + extra
+    )
   }
 
   func testRunRecordsEverything() throws {
     let r = try run([
-      "--opt", "adam", "--seed", "7", "--activation", "relu", "--weight-init", "he", "--name", "first try",
+      "--opt", "adam", "--seed", "7", "--activation", "relu", "--weight-init", "he", "--name",
+      "first try",
       "--tag", "sweep=a", "--tag", "note=it's; \"odd\"\né",
     ])
     XCTAssertEqual(r.status, 0, r.stderr)
@@ -56,8 +38,12 @@ final class RunCommandTests: XCTestCase {
         .text("relu"), .text("he"), .integer(0), .text("mnist"), .integer(16),
         .text("first try"), .integer(1), .integer(1), .integer(1), .text("0.1.0"),
       ])
-    XCTAssertEqual(try query("SELECT count(*), min(iter), max(iter) FROM losses")[0], [.integer(60), .integer(1), .integer(60)])
-    XCTAssertEqual(try query("SELECT count(*), min(iter), max(iter) FROM evals")[0], [.integer(6), .integer(10), .integer(60)])
+    XCTAssertEqual(
+      try query("SELECT count(*), min(iter), max(iter) FROM losses")[0],
+      [.integer(60), .integer(1), .integer(60)])
+    XCTAssertEqual(
+      try query("SELECT count(*), min(iter), max(iter) FROM evals")[0],
+      [.integer(6), .integer(10), .integer(60)])
     XCTAssertEqual(
       try query("SELECT key, value FROM run_tags ORDER BY key"),
       [[.text("note"), .text("it's; \"odd\"\né")], [.text("sweep"), .text("a")]])
@@ -84,7 +70,9 @@ final class RunCommandTests: XCTestCase {
   func testRandomSeedIsRecorded() throws {
     let r = try run(["--opt", "sgd"])
     XCTAssertEqual(r.status, 0, r.stderr)
-    guard case .integer(let seed) = try query("SELECT seed FROM runs")[0][0] else { return XCTFail() }
+    guard case .integer(let seed) = try query("SELECT seed FROM runs")[0][0] else {
+      return XCTFail()
+    }
     XCTAssertTrue(r.stdout.contains("seed \(UInt64(bitPattern: seed)),"), "\(r.stdout) vs \(seed)")
   }
 
@@ -133,7 +121,8 @@ final class RunCommandTests: XCTestCase {
       XCTAssertTrue(r.stderr.contains(expected), "\(path): \(r.stderr)")
     }
     XCTAssertEqual(try String(contentsOf: textFile, encoding: .utf8), "not a database\n")
-    XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path))
+    XCTAssertFalse(
+      FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path))
   }
 
   func testHelpTeaches() throws {
@@ -144,14 +133,18 @@ final class RunCommandTests: XCTestCase {
     XCTAssertEqual(help.status, 0)
     // Help text wraps at the terminal width; compare with whitespace collapsed.
     let text = help.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
-    for expected in ["sgd, momentum, adagrad, rmsprop, adam", "--lr", "default: 0.01", "--tag", "tracker run --opt adam"] {
+    for expected in [
+      "sgd, momentum, adagrad, rmsprop, adam", "--lr", "default: 0.01", "--tag",
+      "tracker run --opt adam",
+    ] {
       XCTAssertTrue(text.contains(expected), "help lacks \(expected)")
     }
   }
 
   func testMissingMNISTNamesTheFetchCommand() throws {
     let r = try TrackerProcess.run(
-      ["run", "--opt", "adam", "--db", db], environment: ["TRACKER_DATA_DIR": dir.appendingPathComponent("nodata").path])
+      ["run", "--opt", "adam", "--db", db],
+      environment: ["TRACKER_DATA_DIR": dir.appendingPathComponent("nodata").path])
     XCTAssertNotEqual(r.status, 0)
     XCTAssertTrue(r.stderr.contains("scripts/fetch-mnist"), r.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: db))

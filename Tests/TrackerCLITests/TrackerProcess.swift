@@ -68,7 +68,9 @@ enum SyntheticData {
 
   static func idx(magic: UInt32, dims: [UInt32], body: [UInt8]) -> Data {
     var data = Data()
-    for word in [magic] + dims { withUnsafeBytes(of: word.bigEndian) { data.append(contentsOf: $0) } }
+    for word in [magic] + dims {
+      withUnsafeBytes(of: word.bigEndian) { data.append(contentsOf: $0) }
+    }
     data.append(contentsOf: body)
     return data
   }

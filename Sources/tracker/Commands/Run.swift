@@ -113,7 +113,8 @@ extension Tracker {
     @Option(
       parsing: .unconditional,
       help: "Threads for test-set evaluation; results do not depend on it.")
-    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, TrainingConfig.maximumThreads)
+    var threads: Int = min(
+      ProcessInfo.processInfo.activeProcessorCount, TrainingConfig.maximumThreads)
 
     @Flag(name: .shortAndLong, help: "Print only the final summary line.")
     var quiet = false
@@ -124,7 +125,9 @@ extension Tracker {
     func validate() throws {
       _ = try trainingConfig()
       if threads < 1 { throw ValidationError("--threads must be at least 1") }
-      if let name, name.isEmpty { throw ValidationError("--name must not be empty; leave it out instead") }
+      if let name, name.isEmpty {
+        throw ValidationError("--name must not be empty; leave it out instead")
+      }
       var keys = Set<String>()
       for t in tag where !keys.insert(t.key).inserted {
         throw ValidationError("--tag \(t.key) is given twice; give each key once")
@@ -138,7 +141,8 @@ extension Tracker {
       config.activation = activation
       guard let wi = WeightInit(weightInit) else {
         throw ValidationError(
-          "--weight-init '\(weightInit)' is not valid; use a positive number such as 0.01, 'he' or 'xavier'")
+          "--weight-init '\(weightInit)' is not valid; use a positive number such as 0.01, 'he' or 'xavier'"
+        )
       }
       config.weightInit = wi
       config.batchNorm = batchnorm
@@ -176,7 +180,8 @@ extension Tracker {
       let data = try Dataset.load(name: dataset.rawValue, directory: dir)
       guard config.batchSize <= data.trainCount else {
         throw InputError(
-          "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)")
+          "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)"
+        )
       }
 
       let loaded = clock.now
@@ -193,8 +198,10 @@ extension Tracker {
         let recording = (begun - opened).seconds + outcome.recordingSeconds
         let total = (clock.now - began).seconds
         let line = String(
-          format: "timing: data %.3f s, database %.3f s, training loop %.3f s (engine %.3f s), recording %.4f s = %.1f%% of %.3f s\n",
-          (loaded - began).seconds, (opened - loaded).seconds, outcome.seconds, outcome.engineSeconds,
+          format:
+            "timing: data %.3f s, database %.3f s, training loop %.3f s (engine %.3f s), recording %.4f s = %.1f%% of %.3f s\n",
+          (loaded - began).seconds, (opened - loaded).seconds, outcome.seconds,
+          outcome.engineSeconds,
           recording, 100 * recording / total, total)
         FileHandle.standardError.write(Data(line.utf8))
       }
@@ -242,14 +249,16 @@ func parseHidden(_ text: String) throws -> [Int] {
   let sizes = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
   guard !text.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
     throw ValidationError(
-      "--hidden '\(text)' is not valid; give positive layer sizes separated by commas, e.g. --hidden 40,20")
+      "--hidden '\(text)' is not valid; give positive layer sizes separated by commas, e.g. --hidden 40,20"
+    )
   }
   return sizes.map { $0! }
 }
 
 /// Quotes an argument for a POSIX shell when it needs it, so `command` can be pasted back.
 func shellQuoted(_ arg: String) -> String {
-  let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+.,/:@%")
+  let safe = CharacterSet(
+    charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+.,/:@%")
   if !arg.isEmpty && arg.unicodeScalars.allSatisfy({ safe.contains($0) }) { return arg }
   return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
