@@ -100,7 +100,11 @@ extension Tracker {
 
     @Option(
       help: ArgumentHelp(
-        "Folder with the four IDX files, plain or .gz (default: see 'Data' in README).",
+        """
+          Folder with the four IDX files, plain or .gz (default: $TRACKER_DATA_DIR/<dataset>, \
+          else ~/.cache/tracker/<dataset>, where scripts/fetch-mnist puts MNIST; \
+          fashion-mnist falls back to /usr/share/datasets/fashion-mnist).
+          """,
         valueName: "dir"))
     var dataDir: String?
 
