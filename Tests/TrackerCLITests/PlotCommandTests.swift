@@ -38,6 +38,29 @@ final class PlotCommandTests: RunsFixtureTestCase {
     try strings(document, "//*[local-name()='text']")
   }
 
+  /// Stroke colour of each series, in legend order.
+  func seriesColors(_ chart: LineChart) -> [String: String] {
+    Dictionary(uniqueKeysWithValues: chart.series.map { ($0.label, $0.color) })
+  }
+
+  func testEachOptimizerKeepsItsColourWhateverTheSelection() throws {
+    try fill()
+    try record(optimizer: "rmsprop", seed: 1, accuracies: [0.3, 0.6, 0.9])
+    let (both, _) = try plot(["sgd", "adam"])
+    let (adamOnly, _) = try plot(["adam"])
+    let (three, _) = try plot(["rmsprop", "adam", "sgd"])
+    let adam = try XCTUnwrap(seriesColors(both)["adam (3 runs)"])
+    XCTAssertEqual(seriesColors(adamOnly)["adam (3 runs)"], adam)
+    XCTAssertEqual(seriesColors(three)["adam (3 runs)"], adam)
+    XCTAssertEqual(seriesColors(three)["sgd (2 runs)"], seriesColors(both)["sgd (2 runs)"])
+    XCTAssertEqual(Set(seriesColors(three).values).count, 3)
+    // Two settings of one optimizer: colours by position, still distinct.
+    try record(optimizer: "adam", seed: 1, lr: 0.01, accuracies: [0.3, 0.6, 0.9])
+    let (lrs, _) = try plot(["adam"])
+    XCTAssertEqual(lrs.series.count, 2)
+    XCTAssertEqual(Set(lrs.series.map(\.color)).count, 2)
+  }
+
   func testGroupsAsLinesAndBands() throws {
     try fill()
     let (chart, svg) = try plot(["sgd", "adam"])

@@ -38,6 +38,22 @@ enum CurveCharts {
     (LineChart.palette[index % LineChart.palette.count], index >= LineChart.palette.count)
   }
 
+  /// Palette slots of the five optimizers: SGD red and Adam blue as in the notebook.
+  private static let optimizerSlot = [
+    "sgd": 0, "adam": 1, "rmsprop": 2, "adagrad": 3, "momentum": 4,
+  ]
+
+  /// One style per group. When each group is a different known optimizer, the colour
+  /// follows the optimizer, so Adam is the same blue in every plot and report;
+  /// otherwise (several settings of one optimizer) it follows the group's position.
+  static func styles(_ groups: [RunGroup]) -> [(color: String, dashed: Bool)] {
+    let slots = groups.compactMap { optimizerSlot[$0.optimizer] }
+    if slots.count == groups.count && Set(slots).count == slots.count {
+      return slots.map(style)
+    }
+    return groups.indices.map(style)
+  }
+
   /// `metric` of each group against iteration: the mean over the group's runs
   /// as a line and, for groups of two or more runs, their range as a band.
   /// Accuracies are drawn from 0 to 1, as in the notebook.
@@ -46,9 +62,10 @@ enum CurveCharts {
   ) throws -> LineChart {
     let runCount = groups.map(\.runs.count).reduce(0, +)
     var series: [LineChart.Series] = []
+    let styles = styles(groups)
     for (index, group) in groups.enumerated() {
       let band = try store.band(metric, over: group.runs)
-      let style = style(index)
+      let style = styles[index]
       let runs = group.runs.count == 1 ? "1 run" : "\(group.runs.count) runs"
       series.append(
         LineChart.Series(

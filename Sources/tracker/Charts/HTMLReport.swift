@@ -98,13 +98,14 @@ struct HTMLReport {
     out.close("tr")
     out.close("thead")
     out.open("tbody")
+    let styles = CurveCharts.styles(groups)
     for (index, group) in groups.enumerated() {
       let accuracy = group.finalTestAccuracy
       out.open("tr")
       out.open("td", ["class": "left"])
       out.element(
         "span",
-        ["class": "swatch", "style": "background: \(CurveCharts.style(index).color)"], text: "")
+        ["class": "swatch", "style": "background: \(styles[index].color)"], text: "")
       out.raw(XML.escape(group.label) + "\n")
       out.close("td")
       for cell in [
