@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // tracker: a persistent experiment tracker for MNIST optimizer runs.
 // Layout: CSQLite/CZlib wrap system C libraries; TrackerStore holds all SQL;
-// TrackerEngine trains (no SQL); `tracker` is the thin CLI that wires them.
+// TrackerEngine trains (no SQL); TrackerReports renders tables, charts and HTML
+// from plain values (no queries); `tracker` is the thin CLI that wires them.
 import Foundation
 import PackageDescription
 
@@ -13,10 +14,10 @@ let portable = ProcessInfo.processInfo.environment["TRACKER_PORTABLE"] == "1"
 var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 var cliFlags: [SwiftSetting] = []
 #if arch(x86_64)
-if !portable {
-  engineFlags.append(.unsafeFlags(["-target-cpu", "haswell"]))
-  cliFlags.append(.define("TRACKER_X86_64_V3"))
-}
+  if !portable {
+    engineFlags.append(.unsafeFlags(["-target-cpu", "haswell"]))
+    cliFlags.append(.define("TRACKER_X86_64_V3"))
+  }
 #endif
 
 let package = Package(
@@ -45,16 +46,19 @@ let package = Package(
     .target(
       name: "TrackerEngine", dependencies: ["CZlib"],
       swiftSettings: engineFlags),
+    .target(name: "TrackerReports", dependencies: ["TrackerStore"]),
     .executableTarget(
       name: "tracker",
       dependencies: [
-        "TrackerStore", "TrackerEngine",
+        "TrackerStore", "TrackerEngine", "TrackerReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: cliFlags),
     .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore"]),
     .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine"]),
+    .testTarget(name: "TrackerReportsTests", dependencies: ["TrackerReports", "TrackerStore"]),
     .testTarget(
-      name: "TrackerCLITests", dependencies: ["tracker", "TrackerStore", "TrackerEngine"]),
+      name: "TrackerCLITests",
+      dependencies: ["tracker", "TrackerStore", "TrackerEngine", "TrackerReports"]),
   ]
 )

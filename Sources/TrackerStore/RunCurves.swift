@@ -114,4 +114,20 @@ extension RunStore {
         maximum: s.maximum, runs: s.count)
     }
   }
+
+  /// `band(_:over:)` of each group's runs, in the order of `groups`. A group
+  /// of more than `runsPerGroup` runs is sampled: runs evenly spaced over the
+  /// group (in its order), not its first ones.
+  public func bands(_ metric: CurveMetric, of groups: [RunGroup], runsPerGroup: Int = .max)
+    throws -> [[BandPoint]]
+  {
+    precondition(runsPerGroup > 0, "runsPerGroup must be positive")
+    return try groups.map { group in
+      var runs = group.runs
+      if runs.count > runsPerGroup {
+        runs = (0..<runsPerGroup).map { group.runs[$0 * group.runs.count / runsPerGroup] }
+      }
+      return try band(metric, over: runs)
+    }
+  }
 }

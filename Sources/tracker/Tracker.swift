@@ -1,4 +1,5 @@
-// The `tracker` command: subcommands only; all logic lives in TrackerStore and TrackerEngine.
+// The `tracker` command: subcommands only; all logic lives in TrackerStore,
+// TrackerEngine and TrackerReports.
 import ArgumentParser
 
 @main

@@ -3,6 +3,7 @@
 import Foundation
 import XCTest
 
+@testable import TrackerReports
 @testable import tracker
 
 final class FormatTests: RunsFixtureTestCase {

@@ -6,6 +6,7 @@ import Foundation
 import TrackerStore
 import XCTest
 
+@testable import TrackerReports
 @testable import tracker
 
 #if canImport(FoundationXML)

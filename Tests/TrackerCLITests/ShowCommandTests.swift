@@ -1,5 +1,6 @@
 // ShowCommandTests: `tracker show` by prefix, in text and JSON.
 import Foundation
+import TrackerReports
 import TrackerStore
 import XCTest
 

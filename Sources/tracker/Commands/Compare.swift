@@ -2,7 +2,7 @@
 // of runs that differ only by seed, read from the stored run summaries.
 import ArgumentParser
 import Foundation
-import TrackerEngine
+import TrackerReports
 import TrackerStore
 
 extension Tracker {
@@ -56,55 +56,17 @@ extension Tracker {
     /// The output for `store`, or a one-line `StoreError` when nothing can be
     /// compared (no such optimizer, no runs, no matches).
     func report(_ store: RunStore) throws -> String {
-      var names: [String] = []
-      for name in optimizers where !names.contains(name) { names.append(name) }
-      let selection = try filter.filter(optimizers: names, defaultStatuses: [.completed])
-      var runs = try store.runs(matching: selection)
-      // Diverged runs are counted in a note, not averaged in.
-      let diverged = try DivergedRuns.beside(selection, store: store)
-      let found = Set((runs + diverged).map(\.optimizer))
-      let missing = names.filter { !found.contains($0) }
-      if (runs.isEmpty && diverged.isEmpty) || !missing.isEmpty {
-        throw try Self.nothingToCompare(store, selection: selection, missing: missing)
-      }
-      try store.recomputeLearningStart(&runs, margin: margin)
-      let order = names.isEmpty ? OptimizerKind.allCases.map(\.rawValue) : names
-      let groups = RunComparison.groups(runs, optimizerOrder: order)
+      let selection = try RunSelection(
+        store, optimizers: optimizers, options: filter, countDiverged: true)
+      let groups = try selection.groups(margin: margin)
       var report = CompareReport(groups: groups, margin: margin)
-      if format == .table { report.curves = try Sparkline.compareLines(groups, store: store) }
-      let note = DivergedRuns.note(diverged, averaged: runs, optimizerOrder: order) ?? ""
-      // Machine formats keep stdout parseable: there the note goes to stderr.
-      guard format == .json || format == .csv else {
-        return (groups.isEmpty ? "" : report.render(format)) + note
+      if format == .table {
+        report.curves = Sparkline.compareLines(
+          try selection.curves(.testAccuracy, of: groups, runsPerGroup: Sparkline.runsPerGroup))
       }
-      if !note.isEmpty { printError(String(note.dropLast())) }
-      return report.render(format)
-    }
-
-    /// Why nothing (or not every optimizer asked for) was selected, naming
-    /// what the database does hold.
-    static func nothingToCompare(_ store: RunStore, selection: RunFilter, missing: [String])
-      throws -> StoreError
-    {
-      let path = store.database.path
-      let total = try store.count(matching: RunFilter())
-      if total == 0 {
-        return StoreError("no runs in \(path) yet; record some with 'tracker run --opt adam'")
-      }
-      var anyOptimizer = selection
-      anyOptimizer.optimizers = []
-      let narrowed = !selection.conditions.isEmpty || !selection.tags.isEmpty
-      let what = FilterOptions.describe(selection.statuses)
-      let matching = narrowed ? " matching the filters" : ""
-      let present = try store.optimizerCounts(matching: anyOptimizer)
-      guard !present.isEmpty else {
-        return StoreError(
-          "no \(what)\(matching) in \(path) (\(total) runs in all; see 'tracker list --status all')"
-        )
-      }
-      let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-      let list = present.map { "\($0.optimizer) (\($0.runs))" }.joined(separator: ", ")
-      return StoreError("no \(what) of \(names)\(matching) in \(path); present: \(list)")
+      return selection.comparison(report, format: format)
     }
   }
 }
+
+extension OutputFormat: ExpressibleByArgument {}

@@ -2,6 +2,7 @@
 // transaction, after asking (unless --yes).
 import ArgumentParser
 import Foundation
+import TrackerReports
 import TrackerStore
 
 extension Tracker {

@@ -1,6 +1,7 @@
 // `tracker list`: the recorded runs, newest first, one line each.
 import ArgumentParser
 import Foundation
+import TrackerReports
 import TrackerStore
 
 extension Tracker {

@@ -3,7 +3,7 @@
 // run's train and test accuracy as the reference notebook drew it.
 import ArgumentParser
 import Foundation
-import TrackerEngine
+import TrackerReports
 import TrackerStore
 
 extension CurveMetric: ExpressibleByArgument {
@@ -100,36 +100,26 @@ extension Tracker {
       let what: String
       if let runID {
         let run = try store.resolve(runID)
-        chart = try CurveCharts.run(run, metric: metric, logScale: logScale, store: store)
+        var curves: [CurveMetric: [CurvePoint]] = [:]
+        for metric in CurveCharts.runMetrics(metric) {
+          curves[metric] = try store.curve(metric, of: run)
+        }
+        chart = CurveCharts.run(run, metric: metric, logScale: logScale, curves: curves)
         what = "\(chart.title) (run \(run.shortID))"
       } else {
-        let groups = try selectGroups(store)
+        // The groups in compare's order; the same errors as compare when
+        // nothing (or not every optimizer named) is selected.
+        let selection = try RunSelection(store, optimizers: optimizers, options: filter)
+        let groups = try selection.groups()
         let runs = groups.map(\.runs.count).reduce(0, +)
-        let statuses = try filter.filter(optimizers: [], defaultStatuses: [.completed]).statuses
-        chart = try CurveCharts.groups(
-          groups, metric: metric, logScale: logScale, store: store,
-          what: FilterOptions.describe(statuses))
+        chart = CurveCharts.groups(
+          try selection.curves(metric, of: groups), metric: metric, logScale: logScale,
+          what: FilterOptions.describe(selection.filter.statuses))
         what = "\(CurveCharts.title(metric)) of \(groups.count) groups, \(runs) runs"
       }
       chart.width = Double(width)
       chart.height = Double(height)
       return (chart, what)
-    }
-
-    /// The groups to draw, in compare's order; the same errors as compare
-    /// when nothing (or not every optimizer named) is selected.
-    func selectGroups(_ store: RunStore) throws -> [RunGroup] {
-      var names: [String] = []
-      for name in optimizers where !names.contains(name) { names.append(name) }
-      let selection = try filter.filter(optimizers: names, defaultStatuses: [.completed])
-      let runs = try store.runs(matching: selection)
-      let found = Set(runs.map(\.optimizer))
-      let missing = names.filter { !found.contains($0) }
-      if runs.isEmpty || !missing.isEmpty {
-        throw try Compare.nothingToCompare(store, selection: selection, missing: missing)
-      }
-      let order = names.isEmpty ? OptimizerKind.allCases.map(\.rawValue) : names
-      return RunComparison.groups(runs, optimizerOrder: order)
     }
   }
 }

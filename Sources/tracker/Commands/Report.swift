@@ -3,7 +3,7 @@
 // hyperparameters; scripts/render-report screenshots it with headless Chromium.
 import ArgumentParser
 import Foundation
-import TrackerEngine
+import TrackerReports
 import TrackerStore
 
 extension Tracker {
@@ -57,37 +57,23 @@ extension Tracker {
     /// The report of the selected runs (every status unless --status says
     /// otherwise); its comparison and curves use the completed ones.
     func report(_ store: RunStore) throws -> HTMLReport {
-      var names: [String] = []
-      for name in optimizers where !names.contains(name) { names.append(name) }
-      let selection = try filter.filter(optimizers: names, defaultStatuses: [])
-      let runs = try store.runs(matching: selection, newestFirst: true, includeTags: true)
-      let found = Set(runs.map(\.optimizer))
-      let missing = names.filter { !found.contains($0) }
-      if runs.isEmpty || !missing.isEmpty {
-        throw try Compare.nothingToCompare(store, selection: selection, missing: missing)
-      }
-      var completed = runs.filter { $0.status == RunStatus.completed.rawValue }
+      let selection = try RunSelection(
+        store, optimizers: optimizers, options: filter, defaultStatuses: [], newestFirst: true,
+        includeTags: true)
       // Oldest first within a group, as compare lists them.
-      completed.reverse()
-      try store.recomputeLearningStart(&completed, margin: LearningStart.defaultMargin)
-      let order = names.isEmpty ? OptimizerKind.allCases.map(\.rawValue) : names
-      let groups = RunComparison.groups(completed, optimizerOrder: order)
-      var charts: [String] = []
+      let completed = selection.runs.filter { $0.status == RunStatus.completed.rawValue }
+      let groups = try selection.groups(completed.reversed())
+      var curves: [CurveMetric: [GroupCurve]] = [:]
       if !groups.isEmpty {
-        let what = "completed runs"
-        for (index, (metric, log)) in [
-          (CurveMetric.testAccuracy, false), (.loss, true), (.trainAccuracy, false),
-        ].enumerated() {
-          var chart = try CurveCharts.groups(
-            groups, metric: metric, logScale: log, store: store, what: what)
-          chart.id = "chart\(index + 1)"
-          charts.append(chart.svg(standalone: false))
+        for chart in HTMLReport.charts {
+          curves[chart.metric] = try selection.curves(chart.metric, of: groups)
         }
       }
       return HTMLReport(
-        title: title, databasePath: store.database.path, generatedAt: Date(), runs: runs,
-        groups: groups, margin: LearningStart.defaultMargin, charts: charts,
-        testCurves: try store.curves(.testAccuracy, of: runs))
+        title: title, databasePath: store.database.path, generatedAt: Date(),
+        trackerVersion: Tracker.version, runs: selection.runs, groups: groups,
+        margin: LearningStart.defaultMargin, curves: curves,
+        testCurves: try store.curves(.testAccuracy, of: selection.runs))
     }
   }
 }

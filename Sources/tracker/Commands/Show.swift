@@ -2,6 +2,7 @@
 // and its test accuracy curve as one line of text.
 import ArgumentParser
 import Foundation
+import TrackerReports
 import TrackerStore
 
 extension Tracker {

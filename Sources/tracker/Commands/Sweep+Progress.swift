@@ -2,6 +2,7 @@
 // finished (or skipped) run with runs done / total and the time left, and on a
 // terminal a status line kept up to date at the bottom.
 import Foundation
+import TrackerReports
 
 #if canImport(Glibc)
   import Glibc

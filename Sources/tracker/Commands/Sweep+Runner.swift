@@ -11,6 +11,7 @@
 // one process start and data load per run, is small next to a training run.
 import Foundation
 import Synchronization
+import TrackerReports
 import TrackerStore
 
 #if canImport(Glibc)

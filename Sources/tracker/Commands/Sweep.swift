@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TrackerEngine
+import TrackerReports
 import TrackerStore
 
 extension Tracker {
@@ -148,27 +149,14 @@ extension Tracker {
     /// `tracker compare` prints it, with its diverged runs counted.
     private func printComparison(_ result: SweepRunner.Result, store: RunStore) throws {
       let order = Self.optimizerOrder(optimizers)
-      // One snapshot, whatever other processes write meanwhile.
-      var (runs, diverged) = try store.database.read {
-        (
-          try store.runs(matching: RunFilter(optimizers: order, statuses: [.completed]))
-            .filter { result.completedIDs.contains($0.id) },
-          try store.runs(matching: RunFilter(optimizers: order, statuses: [.diverged]))
-            .filter { result.divergedIDs.contains($0.id) }
-        )
-      }
-      guard !runs.isEmpty || !diverged.isEmpty else { return }
-      try store.recomputeLearningStart(&runs, margin: LearningStart.defaultMargin)
-      let groups = RunComparison.groups(runs, optimizerOrder: order)
-      let report = CompareReport(groups: groups, margin: LearningStart.defaultMargin)
-      let note = DivergedRuns.note(diverged, averaged: runs, optimizerOrder: order) ?? ""
-      if format == .json || format == .csv {
-        print(report.render(format), terminator: "")
-        if !note.isEmpty { printError(String(note.dropLast())) }
-      } else {
-        if !runs.isEmpty { print(report.render(format), terminator: "") }
-        print(note, terminator: "")
-      }
+      let ids = result.completedIDs.union(result.divergedIDs)
+      let selection = try RunSelection(
+        store, filter: RunFilter(optimizers: order, statuses: [.completed]),
+        optimizerOrder: order, countDiverged: true, keep: { ids.contains($0.id) })
+      guard !selection.runs.isEmpty || !selection.diverged.isEmpty else { return }
+      let report = CompareReport(
+        groups: try selection.groups(), margin: LearningStart.defaultMargin)
+      print(selection.comparison(report, format: format), terminator: "")
     }
   }
 }

@@ -1,11 +1,10 @@
 // OutputFormat and the machine-readable writers: JSON (keys in a fixed order),
 // CSV (RFC 4180) and Markdown tables. Tables for people are in TextTable.
-import ArgumentParser
 import Foundation
 import TrackerStore
 
-/// `--format` of compare and list.
-enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+/// `--format` of compare and list (the CLI makes it an argument).
+public enum OutputFormat: String, CaseIterable, Sendable {
   case table, json, csv, markdown
 }
 

@@ -2,10 +2,14 @@
 import Foundation
 import TrackerStore
 
-struct ListReport {
-  let runs: [StoredRun]
+public struct ListReport {
+  public let runs: [StoredRun]
 
-  func render(_ format: OutputFormat) -> String {
+  public init(runs: [StoredRun]) {
+    self.runs = runs
+  }
+
+  public func render(_ format: OutputFormat) -> String {
     switch format {
     case .table:
       let columns: [TextTable.Column] = [

@@ -3,13 +3,19 @@
 import Foundation
 import TrackerStore
 
-struct CompareReport {
-  let groups: [RunGroup]
+public struct CompareReport {
+  public let groups: [RunGroup]
   /// The margin the learning starts were computed with.
-  let margin: Double
+  public let margin: Double
   /// Lines drawn between the table and its notes (the groups' test accuracy
-  /// sparklines, Charts/Sparkline.swift); table format only.
-  var curves: [String] = []
+  /// sparklines, `Sparkline.compareLines`); table format only.
+  public var curves: [String] = []
+
+  public init(groups: [RunGroup], margin: Double, curves: [String] = []) {
+    self.groups = groups
+    self.margin = margin
+    self.curves = curves
+  }
 
   /// Welch's test of the first group's mean final test accuracy minus the
   /// second's; nil unless exactly two groups are compared.
@@ -18,7 +24,7 @@ struct CompareReport {
     return WelchTest(groups[0].finalTestAccuracies, groups[1].finalTestAccuracies)
   }
 
-  func render(_ format: OutputFormat) -> String {
+  public func render(_ format: OutputFormat) -> String {
     switch format {
     case .table: table()
     case .json: json()

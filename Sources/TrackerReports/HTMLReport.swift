@@ -1,26 +1,51 @@
 // HTMLReport: `tracker report` as one self-contained HTML file: the compare
-// table, the curves as inline SVG, and every run with its hyperparameters.
+// table, the curves as inline SVG, and every run with its hyperparameters,
+// drawn from values the caller has read.
 // No scripts, no external fonts, stylesheets or images: a browser needs
 // nothing else. Written as well-formed XML (every element closed, only the
 // five XML entities), so tests can parse it.
 import Foundation
 import TrackerStore
 
-struct HTMLReport {
-  var title: String
-  var databasePath: String
-  var generatedAt: Date
+public struct HTMLReport {
+  public var title: String
+  public var databasePath: String
+  public var generatedAt: Date
+  /// The tracker version, for the line under the title.
+  public var trackerVersion: String
   /// Every selected run, newest first.
-  var runs: [StoredRun]
+  public var runs: [StoredRun]
   /// The groups of completed runs, as compare makes them.
-  var groups: [RunGroup]
-  var margin: Double
-  /// Inline SVG charts, drawn already.
-  var charts: [String]
+  public var groups: [RunGroup]
+  public var margin: Double
+  /// The groups' band of each metric in `charts`, in the order of `groups`.
+  public var curves: [CurveMetric: [GroupCurve]]
   /// Each run's test accuracy, by `seq`, for its sparkline.
-  var testCurves: [Int64: [CurvePoint]]
+  public var testCurves: [Int64: [CurvePoint]]
 
-  func html() -> String {
+  public init(
+    title: String, databasePath: String, generatedAt: Date, trackerVersion: String,
+    runs: [StoredRun], groups: [RunGroup], margin: Double,
+    curves: [CurveMetric: [GroupCurve]], testCurves: [Int64: [CurvePoint]]
+  ) {
+    self.title = title
+    self.databasePath = databasePath
+    self.generatedAt = generatedAt
+    self.trackerVersion = trackerVersion
+    self.runs = runs
+    self.groups = groups
+    self.margin = margin
+    self.curves = curves
+    self.testCurves = testCurves
+  }
+
+  /// The charts under "Curves", in order: a metric and whether its y axis is
+  /// logarithmic. The caller reads each metric's `curves`.
+  public static let charts: [(metric: CurveMetric, logScale: Bool)] = [
+    (.testAccuracy, false), (.loss, true), (.trainAccuracy, false),
+  ]
+
+  public func html() -> String {
     var out = SVGWriter()
     out.raw("<!DOCTYPE html>\n")
     out.open("html", ["lang": "en"])
@@ -52,9 +77,13 @@ struct HTMLReport {
       }
       out.close("p")
       out.element("h2", [:], text: "Curves")
-      for chart in charts {
+      for (index, drawn) in Self.charts.enumerated() {
+        var chart = CurveCharts.groups(
+          curves[drawn.metric] ?? [], metric: drawn.metric, logScale: drawn.logScale,
+          what: "completed runs")
+        chart.id = "chart\(index + 1)"
         out.open("figure")
-        out.raw(chart)
+        out.raw(chart.svg(standalone: false))
         out.close("figure")
       }
     }
@@ -73,7 +102,7 @@ struct HTMLReport {
       .map { "\($0.runs) \($0.status)" }.joined(separator: ", ")
     let generated = Format.minute(Timestamp.string(from: generatedAt))
     return "Database \(databasePath), \(runs.count) runs" + (runs.isEmpty ? "" : " (\(statuses))")
-      + ". Generated \(generated) UTC by tracker \(Tracker.version)."
+      + ". Generated \(generated) UTC by tracker \(trackerVersion)."
   }
 
   // MARK: - Tables

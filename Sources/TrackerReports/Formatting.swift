@@ -3,31 +3,31 @@
 // raw values instead.
 import Foundation
 
-enum Format {
+public enum Format {
   /// 0.95123 -> "95.12"; nil -> "-".
-  static func percent(_ fraction: Double?) -> String {
+  public static func percent(_ fraction: Double?) -> String {
     guard let fraction, fraction.isFinite else { return "-" }
     return String(format: "%.2f", fraction * 100)
   }
 
   /// Signed percentage points: 0.8377 -> "+83.77".
-  static func points(_ fraction: Double) -> String {
+  public static func points(_ fraction: Double) -> String {
     String(format: "%+.2f", fraction * 100)
   }
 
   /// An iteration, or a median of iterations (which can end in .5).
-  static func iteration(_ value: Double?) -> String {
+  public static func iteration(_ value: Double?) -> String {
     guard let value else { return "-" }
     return value == value.rounded() ? String(Int64(value)) : String(format: "%.1f", value)
   }
 
-  static func loss(_ value: Double?) -> String {
+  public static func loss(_ value: Double?) -> String {
     guard let value, value.isFinite else { return "-" }
     return String(format: "%.3f", value)
   }
 
   /// 12.34 -> "12.3s", 65 -> "1m05s", 3720 -> "1h02m".
-  static func duration(_ seconds: Double?) -> String {
+  public static func duration(_ seconds: Double?) -> String {
     guard let seconds, seconds.isFinite else { return "-" }
     if seconds < 59.95 { return String(format: "%.1fs", seconds) }
     let whole = Int(seconds.rounded())
@@ -36,19 +36,19 @@ enum Format {
   }
 
   /// "2026-11-29T12:00:00.250Z" -> "2026-11-29 12:00" (UTC, as stored).
-  static func minute(_ timestamp: String) -> String {
+  public static func minute(_ timestamp: String) -> String {
     guard timestamp.count >= 16 else { return timestamp }
     return timestamp.prefix(10) + " " + timestamp.dropFirst(11).prefix(5)
   }
 
   /// "0.034", or "1.2e-15" below 0.001.
-  static func pValue(_ p: Double) -> String {
+  public static func pValue(_ p: Double) -> String {
     if p == 0 { return "< 1e-300" }
     return p >= 0.001 ? String(format: "%.3f", p) : String(format: "%.1e", p)
   }
 
   /// A number as users would type it: 0.001, 1, 0.05.
-  static func plain(_ value: Double) -> String {
+  public static func plain(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
   }
 }

@@ -5,47 +5,83 @@
 // reference notebook, which used matplotlib's ggplot style.
 import Foundation
 
-struct LineChart {
-  struct Point {
-    var x: Double
-    var y: Double
+public struct LineChart {
+  public struct Point {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+      self.x = x
+      self.y = y
+    }
   }
 
   /// A range of values at one x: the band drawn under a mean line.
-  struct Span {
-    var x: Double
-    var low: Double
-    var high: Double
+  public struct Span {
+    public var x: Double
+    public var low: Double
+    public var high: Double
+
+    public init(x: Double, low: Double, high: Double) {
+      self.x = x
+      self.low = low
+      self.high = high
+    }
   }
 
-  struct Series {
-    var label: String
+  public struct Series {
+    public var label: String
     /// A CSS colour, e.g. "#E24A33".
-    var color: String
-    var points: [Point]
-    var band: [Span] = []
-    var dashed = false
+    public var color: String
+    public var points: [Point]
+    public var band: [Span]
+    public var dashed: Bool
+
+    public init(
+      label: String, color: String, points: [Point], band: [Span] = [], dashed: Bool = false
+    ) {
+      self.label = label
+      self.color = color
+      self.points = points
+      self.band = band
+      self.dashed = dashed
+    }
   }
 
-  var title: String
-  var subtitle = ""
-  var xLabel: String
-  var yLabel: String
-  var series: [Series]
-  var yScale: Scale.Kind = .linear
+  public var title: String
+  public var subtitle: String
+  public var xLabel: String
+  public var yLabel: String
+  public var series: [Series]
+  public var yScale: Scale.Kind
   /// nil: 0 to the largest x.
-  var xDomain: ClosedRange<Double>?
+  public var xDomain: ClosedRange<Double>?
   /// nil: from the data (from 0 on a linear axis).
-  var yDomain: ClosedRange<Double>?
-  var width = 900.0
-  var height = 560.0
+  public var yDomain: ClosedRange<Double>?
+  public var width = 900.0
+  public var height = 560.0
   /// Prefix of the ids in the SVG, unique per document (a report inlines
   /// several charts, and ids must not clash).
-  var id = "chart"
+  public var id = "chart"
+
+  public init(
+    title: String, subtitle: String = "", xLabel: String, yLabel: String, series: [Series],
+    yScale: Scale.Kind = .linear, xDomain: ClosedRange<Double>? = nil,
+    yDomain: ClosedRange<Double>? = nil
+  ) {
+    self.title = title
+    self.subtitle = subtitle
+    self.xLabel = xLabel
+    self.yLabel = yLabel
+    self.series = series
+    self.yScale = yScale
+    self.xDomain = xDomain
+    self.yDomain = yDomain
+  }
 
   /// ggplot-style colours (the notebook's red and blue first), then more
   /// that stay readable on the grey panel.
-  static let palette = [
+  public static let palette = [
     "#E24A33", "#348ABD", "#988ED5", "#5F8F2E", "#E69F00", "#777777", "#CC79A7", "#17A2B8",
   ]
 

@@ -5,8 +5,8 @@ import Foundation
 
 /// Maps values of `domain` onto the pixel interval from `start` to `end`
 /// (`end` may be smaller: SVG's y grows downward).
-struct Scale: Equatable {
-  enum Kind: Equatable { case linear, logarithmic }
+public struct Scale: Equatable {
+  public enum Kind: Equatable, Sendable { case linear, logarithmic }
 
   var kind: Kind
   var domain: ClosedRange<Double>

@@ -1,10 +1,10 @@
-// CurveCharts: the charts `plot` and `report` draw, from stored runs: a metric
-// per group of runs (mean line, min-max band), and one run's train and test
-// accuracy as the reference notebook drew it ("accuracy: Adam").
+// CurveCharts: the charts `plot` and `report` draw, from curves read by the
+// caller: a metric per group of runs (mean line, min-max band), and one run's
+// train and test accuracy as the reference notebook drew it ("accuracy: Adam").
 import Foundation
 import TrackerStore
 
-enum CurveCharts {
+public enum CurveCharts {
   /// Optimizer names as the notebook's titles write them.
   static func displayName(_ optimizer: String) -> String {
     switch optimizer {
@@ -17,7 +17,7 @@ enum CurveCharts {
     }
   }
 
-  static func title(_ metric: CurveMetric) -> String {
+  public static func title(_ metric: CurveMetric) -> String {
     switch metric {
     case .loss: "loss"
     case .trainAccuracy: "train accuracy"
@@ -56,15 +56,17 @@ enum CurveCharts {
 
   /// `metric` of each group against iteration: the mean over the group's runs
   /// as a line and, for groups of two or more runs, their range as a band.
-  /// Accuracies are drawn from 0 to 1, as in the notebook.
-  static func groups(
-    _ groups: [RunGroup], metric: CurveMetric, logScale: Bool, store: RunStore, what: String
-  ) throws -> LineChart {
+  /// Accuracies are drawn from 0 to 1, as in the notebook. `what` names the
+  /// runs in the subtitle ("completed runs").
+  public static func groups(
+    _ curves: [GroupCurve], metric: CurveMetric, logScale: Bool, what: String
+  ) -> LineChart {
+    let groups = curves.map(\.group)
     let runCount = groups.map(\.runs.count).reduce(0, +)
     var series: [LineChart.Series] = []
     let styles = styles(groups)
-    for (index, group) in groups.enumerated() {
-      let band = try store.band(metric, over: group.runs)
+    for (index, curve) in curves.enumerated() {
+      let (group, band) = (curve.group, curve.band)
       let style = styles[index]
       let runs = group.runs.count == 1 ? "1 run" : "\(group.runs.count) runs"
       series.append(
@@ -85,35 +87,53 @@ enum CurveCharts {
       yDomain: metric == .loss ? nil : 0...1)
   }
 
+  /// The metrics `run(_:metric:logScale:curves:)` draws for `metric`: the
+  /// loss alone, or both accuracies.
+  public static func runMetrics(_ metric: CurveMetric) -> [CurveMetric] {
+    metric == .loss ? [.loss] : [.trainAccuracy, .testAccuracy]
+  }
+
   /// One run. Accuracies: its train and test accuracy, as the notebook's
   /// figure ("accuracy: Adam", legend "training set" and "test set", y from
-  /// 0 to 1). Loss: its loss of every iteration.
-  static func run(_ run: StoredRun, metric: CurveMetric, logScale: Bool, store: RunStore) throws
-    -> LineChart
-  {
+  /// 0 to 1). Loss: its loss of every iteration. `curves` holds the run's
+  /// curve of each of `runMetrics(metric)`; a missing one draws as empty.
+  public static func run(
+    _ run: StoredRun, metric: CurveMetric, logScale: Bool, curves: [CurveMetric: [CurvePoint]]
+  ) -> LineChart {
     let name = displayName(run.optimizer)
     let accuracy = run.summary.finalTestAccuracy.map { ", final test acc \(Format.percent($0))%" }
     let subtitle =
       "run \(run.shortID)" + (run.name.map { " (\($0))" } ?? "") + ", seed \(run.seed)"
       + ", lr=\(HyperParameter.lr.display(run[.lr]) ?? "-")" + (accuracy ?? "")
       + (run.status == "completed" ? "" : ", \(run.status)")
-    func points(_ metric: CurveMetric) throws -> [LineChart.Point] {
-      try store.curve(metric, of: run).map { .init(x: Double($0.iteration), y: $0.value) }
+    func points(_ metric: CurveMetric) -> [LineChart.Point] {
+      (curves[metric] ?? []).map { .init(x: Double($0.iteration), y: $0.value) }
     }
     if metric == .loss {
       return LineChart(
         title: "loss: \(name)", subtitle: subtitle, xLabel: "iter",
         yLabel: axisLabel(.loss, logScale: logScale),
-        series: [.init(label: "loss", color: LineChart.palette[0], points: try points(.loss))],
+        series: [.init(label: "loss", color: LineChart.palette[0], points: points(.loss))],
         yScale: logScale ? .logarithmic : .linear)
     }
     return LineChart(
       title: "accuracy: \(name)", subtitle: subtitle, xLabel: "iter", yLabel: "accuracy",
       series: [
-        .init(
-          label: "training set", color: LineChart.palette[0], points: try points(.trainAccuracy)),
-        .init(label: "test set", color: LineChart.palette[1], points: try points(.testAccuracy)),
+        .init(label: "training set", color: LineChart.palette[0], points: points(.trainAccuracy)),
+        .init(label: "test set", color: LineChart.palette[1], points: points(.testAccuracy)),
       ],
       yDomain: 0...1)
+  }
+}
+
+/// A group of runs and its band of one metric (mean, minimum and maximum
+/// over its runs at each iteration): what a group chart draws per colour.
+public struct GroupCurve {
+  public var group: RunGroup
+  public var band: [BandPoint]
+
+  public init(group: RunGroup, band: [BandPoint]) {
+    self.group = group
+    self.band = band
   }
 }

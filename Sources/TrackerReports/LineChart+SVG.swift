@@ -11,7 +11,7 @@ extension LineChart {
 
   /// The chart as SVG. `standalone`: a complete file with the XML declaration
   /// and namespace; otherwise an `<svg>` element to inline in HTML.
-  func svg(standalone: Bool = true) -> String {
+  public func svg(standalone: Bool = true) -> String {
     let layout = layout()
     let plot = layout.plot
     var out = SVGWriter()

@@ -4,14 +4,18 @@
 import Foundation
 import TrackerStore
 
-struct RunDetailsReport {
-  let details: RunDetails
+public struct RunDetailsReport {
+  public let details: RunDetails
+
+  public init(details: RunDetails) {
+    self.details = details
+  }
 
   /// The curve is drawn at most this many characters wide (fits 80 columns
   /// with its indent).
-  static let curveWidth = 72
+  public static let curveWidth = 72
 
-  func text() -> String {
+  public func text() -> String {
     let run = details.run
     let summary = run.summary
     var lines: [String] = []
@@ -92,9 +96,6 @@ struct RunDetailsReport {
 
   // MARK: - Curve
 
-  /// Eight levels from 0 to 100% test accuracy.
-  static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-
   /// The test accuracy curve: one character per evaluation (or per bucket of
   /// consecutive evaluations, their mean, when there are more than
   /// `curveWidth`), with a caret under the learning start.
@@ -108,7 +109,7 @@ struct RunDetailsReport {
       // Character `index` covers evaluations [index·n/count, (index+1)·n/count).
       let bucket =
         evaluations[index * evaluations.count / count..<(index + 1) * evaluations.count / count]
-      line.append(Self.level(bucket.map(\.testAccuracy).reduce(0, +) / Double(bucket.count)))
+      line.append(Sparkline.level(bucket.map(\.testAccuracy).reduce(0, +) / Double(bucket.count)))
       if let start, marker.isEmpty, bucket.contains(where: { $0.iteration == start }) {
         marker = String(repeating: " ", count: index) + "^ learning starts (iteration \(start))"
       }
@@ -126,14 +127,9 @@ struct RunDetailsReport {
     return lines
   }
 
-  static func level(_ accuracy: Double) -> Character {
-    guard accuracy.isFinite else { return " " }
-    return levels[max(0, min(levels.count - 1, Int(accuracy * Double(levels.count))))]
-  }
-
   // MARK: - JSON
 
-  func json() -> String {
+  public func json() -> String {
     var members = ListReport.members(run)
     members += [
       (

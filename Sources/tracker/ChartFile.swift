@@ -70,7 +70,7 @@ enum ChartFile {
     let output = folder.appendingPathComponent("chart.png")
     let messages = folder.appendingPathComponent("stderr")
     try Data(svg.utf8).write(to: input)
-    FileManager.default.createFile(atPath: messages.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: messages.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: converter)
     process.arguments = ["--format", "png", "--output", output.path, input.path]

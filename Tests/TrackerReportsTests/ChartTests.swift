@@ -3,7 +3,7 @@
 import Foundation
 import XCTest
 
-@testable import tracker
+@testable import TrackerReports
 
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,26 +1,16 @@
 // DivergedRuns: compare (and sweep) count the runs whose loss became NaN or
 // infinite beside the completed runs they average: a diverged run's last accuracy
 // says nothing about the optimizer's accuracy, only that the settings blew up,
-// but that it happened (and how often) is part of the comparison.
+// but that it happened (and how often) is part of the comparison. The CLI's
+// RunSelection reads them; this writes the note.
 import Foundation
 import TrackerStore
 
-enum DivergedRuns {
-  /// The diverged runs that `selection` would select with its statuses set to
-  /// diverged, when its statuses leave them out (compare's default, completed
-  /// only), to be counted beside the runs averaged. None when the user asked for
-  /// diverged runs with --status: they are then compared like the others.
-  static func beside(_ selection: RunFilter, store: RunStore) throws -> [StoredRun] {
-    guard !selection.statuses.isEmpty, !selection.statuses.contains(.diverged) else { return [] }
-    var divergedOnly = selection
-    divergedOnly.statuses = [.diverged]
-    return try store.runs(matching: divergedOnly)
-  }
-
+public enum DivergedRuns {
   /// "diverged, not averaged in: ..." with the count per group (labelled as
   /// compare labels groups, among the averaged and the diverged runs), or
   /// nil when there are none.
-  static func note(_ diverged: [StoredRun], averaged: [StoredRun], optimizerOrder: [String])
+  public static func note(_ diverged: [StoredRun], averaged: [StoredRun], optimizerOrder: [String])
     -> String?
   {
     guard !diverged.isEmpty else { return nil }
