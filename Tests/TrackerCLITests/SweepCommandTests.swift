@@ -2,6 +2,7 @@
 // on a small synthetic data set.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class SweepCommandTests: ProcessTestCase {

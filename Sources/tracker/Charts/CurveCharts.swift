@@ -96,7 +96,7 @@ enum CurveCharts {
     let subtitle =
       "run \(run.shortID)" + (run.name.map { " (\($0))" } ?? "") + ", seed \(run.seed)"
       + ", lr=\(HyperParameter.lr.display(run[.lr]) ?? "-")" + (accuracy ?? "")
-      + (run.status == "completed" ? "" : ", \(run.status)")
+      + (run.status == .completed ? "" : ", \(run.status.rawValue)")
     func points(_ metric: CurveMetric) throws -> [LineChart.Point] {
       try store.curve(metric, of: run).map { .init(x: Double($0.iteration), y: $0.value) }
     }

@@ -66,7 +66,7 @@ extension Tracker {
       if runs.isEmpty || !missing.isEmpty {
         throw try Compare.nothingToCompare(store, selection: selection, missing: missing)
       }
-      var completed = runs.filter { $0.status == RunStatus.completed.rawValue }
+      var completed = runs.filter { $0.status == .completed }
       // Oldest first within a group, as compare lists them.
       completed.reverse()
       try store.recomputeLearningStart(&completed, margin: LearningStart.defaultMargin)

@@ -6,10 +6,27 @@ import TrackerStore
 
 extension OptimizerKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
+extension DatasetName: ExpressibleByArgument {}
 
-enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
-  case mnist
-  case fashionMNIST = "fashion-mnist"
+/// `--timing` prints where the time went as a line for people, `--timing-json`
+/// as one JSON object for scripts (scripts/bench-train).
+enum TimingOutput: EnumerableFlag {
+  case timing, timingJSON
+
+  static func name(for value: Self) -> NameSpecification {
+    switch value {
+    case .timing: .customLong("timing")
+    case .timingJSON: .customLong("timing-json")
+    }
+  }
+
+  static func help(for value: Self) -> ArgumentHelp? {
+    switch value {
+    case .timing:
+      "Print where the time went (data, database, training loop, recording) to stderr."
+    case .timingJSON: "The same as one JSON object, for scripts."
+    }
+  }
 }
 
 extension Tracker {
@@ -96,7 +113,7 @@ extension Tracker {
     // MARK: - Data, labels, execution
 
     @Option(help: "The data set.")
-    var dataset: DatasetChoice = .mnist
+    var dataset: DatasetName = .mnist
 
     @Option(
       help: ArgumentHelp(
@@ -123,14 +140,21 @@ extension Tracker {
     @Flag(name: .shortAndLong, help: "Print only the final summary line.")
     var quiet = false
 
-    @Flag(help: "Print where the time went (data, database, training loop, recording) to stderr.")
-    var timing = false
+    @Flag var timing: TimingOutput?
+
+    /// The id to record the run under, chosen by `sweep` so that it can read the
+    /// run back from the database when this process ends.
+    @Option(help: .hidden)
+    var runID: String?
 
     func validate() throws {
       _ = try trainingConfig()
       if threads < 1 { throw ValidationError("--threads must be at least 1") }
       if let name, name.isEmpty {
         throw ValidationError("--name must not be empty; leave it out instead")
+      }
+      if let runID, !NewRun.isValidID(runID) {
+        throw ValidationError("--run-id '\(runID)' is not a lower-case UUID")
       }
       var keys = Set<String>()
       for t in tag where !keys.insert(t.key).inserted {
@@ -197,49 +221,26 @@ extension Tracker {
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
-      if timing {
+      if let timing {
         // Recording: inserting the run, its metrics and its end (not opening the database).
         let recording = (begun - opened).seconds + outcome.recordingSeconds
         let total = (clock.now - began).seconds
-        let line = String(
-          format:
-            "timing: data %.3f s, database %.3f s, training loop %.3f s (engine %.3f s), recording %.4f s = %.1f%% of %.3f s\n",
-          (loaded - began).seconds, (opened - loaded).seconds, outcome.seconds,
-          outcome.engineSeconds,
-          recording, 100 * recording / total, total)
-        FileHandle.standardError.write(Data(line.utf8))
+        let report = TimingReport(
+          data: (loaded - began).seconds, database: (opened - loaded).seconds,
+          loop: outcome.seconds, engine: outcome.engineSeconds, recording: recording,
+          total: total)
+        printError(timing == .timingJSON ? report.json : report.line)
       }
       if outcome.status == .interrupted { throw ExitCode(outcome.signalExitCode) }
       if outcome.status != .completed { throw ExitCode.failure }
     }
 
     private func newRun(config: TrainingConfig, data: Dataset) -> NewRun {
-      let s = config.settings
-      let opt = config.optimizer
-      return NewRun(
-        id: UUID().uuidString.lowercased(),
-        name: name,
-        optimizer: opt.rawValue,
-        seed: Int64(bitPattern: config.seed),
-        lr: s.lr,
-        iters: config.iterations,
-        batchSize: config.batchSize,
-        evalInterval: config.evalInterval,
-        momentum: opt == .momentum ? s.momentum : nil,
-        adagradTheta: opt == .adagrad ? s.adagradTheta : nil,
-        decayRate: opt == .rmsprop ? s.decayRate : nil,
-        beta1: opt == .adam ? s.beta1 : nil,
-        beta2: opt == .adam ? s.beta2 : nil,
-        hidden: config.hidden.map(String.init).joined(separator: ","),
-        activation: config.activation.rawValue,
-        weightInit: config.weightInit.description,
-        batchnorm: config.batchNorm,
-        dataset: data.name,
-        datasetHash: data.fingerprint,
-        baseline: LearningStart.baseline(testLabels: data.testLabels),
-        startedAt: Date(),
-        trackerVersion: Tracker.version,
-        host: ProcessInfo.processInfo.hostName,
+      NewRun(
+        id: runID ?? UUID().uuidString.lowercased(), name: name,
+        settings: RunSettings(config, dataset: dataset, datasetHash: data.fingerprint),
+        baseline: LearningStart.baseline(testLabels: data.testLabels), startedAt: Date(),
+        trackerVersion: Tracker.version, host: ProcessInfo.processInfo.hostName,
         pid: ProcessInfo.processInfo.processIdentifier,
         command: CommandLine.arguments.map(shellQuoted).joined(separator: " "),
         tags: tag.map { (key: $0.key, value: $0.value) })
