@@ -22,10 +22,10 @@ let portable = ProcessInfo.processInfo.environment["TRACKER_PORTABLE"] == "1"
 var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 var cliFlags: [SwiftSetting] = []
 #if arch(x86_64)
-if !portable {
-  engineFlags.append(.unsafeFlags(["-target-cpu", "haswell"]))
-  cliFlags.append(.define("TRACKER_X86_64_V3"))
-}
+  if !portable {
+    engineFlags.append(.unsafeFlags(["-target-cpu", "haswell"]))
+    cliFlags.append(.define("TRACKER_X86_64_V3"))
+  }
 #endif
 
 let package = Package(

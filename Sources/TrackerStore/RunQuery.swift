@@ -62,7 +62,8 @@ extension RunStore {
         finalLoss: row.optionalDouble(13))
       runs.append(
         StoredRun(
-          seq: row.int64(0), id: row.text(1), name: row.optionalText(2), status: Self.status(row.text(3)),
+          seq: row.int64(0), id: row.text(1), name: row.optionalText(2),
+          status: Self.status(row.text(3)),
           optimizer: row.text(4),
           parameters: (0..<parameterCount).map { row.value(14 + $0) },
           startedAt: row.text(5), endedAt: row.optionalText(6),
@@ -84,7 +85,8 @@ extension RunStore {
   /// `RunStatus` values, so anything else is a damaged file.
   static func status(_ text: String) -> RunStatus {
     guard let status = RunStatus(rawValue: text) else {
-      preconditionFailure("runs.status '\(text)' is not a RunStatus; the CHECK constraint allows none other")
+      preconditionFailure(
+        "runs.status '\(text)' is not a RunStatus; the CHECK constraint allows none other")
     }
     return status
   }

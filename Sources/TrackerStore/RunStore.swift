@@ -98,7 +98,10 @@ public final class RunStore {
       throw StoreError("tag '\(tag.key)' is given twice; give each tag key once")
     }
     let columns: [(name: String, value: SQLValue)] =
-      [("id", .text(run.id)), ("name", .nullable(run.name)), ("status", .text(RunStatus.running.rawValue))]
+      [
+        ("id", .text(run.id)), ("name", .nullable(run.name)),
+        ("status", .text(RunStatus.running.rawValue)),
+      ]
       + run.settings.columns
       + [
         ("started_at", .text(Timestamp.string(from: run.startedAt))),

@@ -59,7 +59,9 @@ struct RunSession {
             return .stop
           }
         case .evaluation(let i, let trainAcc, let testAcc):
-          try recorded { try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc) }
+          try recorded {
+            try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc)
+          }
           lastTest = testAcc
           console.evaluation(i, train: trainAcc, test: testAcc)
         }
@@ -72,11 +74,14 @@ struct RunSession {
         reason = "loss became NaN or infinite at iteration \(divergedAt); try a smaller --lr"
       } else if summary.iterationsRun < config.iterations {
         status = .interrupted
-        reason = "stopped by signal \(StopSignals.lastSignal ?? 0) at iteration \(summary.iterationsRun)"
+        reason =
+          "stopped by signal \(StopSignals.lastSignal ?? 0) at iteration \(summary.iterationsRun)"
       } else {
         status = .completed
       }
-      try recorded { try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt) }
+      try recorded {
+        try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt)
+      }
       return RunOutcome(
         status: status, iterationsRun: summary.iterationsRun,
         finalTestAccuracy: summary.finalTestAccuracy ?? lastTest,

@@ -31,8 +31,13 @@ struct TimingReport: Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case data = "data_s", database = "database_s", loop = "loop_s", engine = "engine_s"
-    case recording = "recording_s", total = "total_s", recordingPercent = "recording_percent"
+    case data = "data_s"
+    case database = "database_s"
+    case loop = "loop_s"
+    case engine = "engine_s"
+    case recording = "recording_s"
+    case total = "total_s"
+    case recordingPercent = "recording_percent"
   }
 
   func encode(to encoder: Encoder) throws {

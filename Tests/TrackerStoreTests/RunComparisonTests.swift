@@ -10,14 +10,20 @@ final class RunComparisonTests: StoreTestCase {
   func testGroupsLabelsAndStatistics() throws {
     let store = try RunStore.open(path: path)
     // adam lr 0.001: final accuracies 0.90, 0.94, 0.92; starts 10, 20, 10.
-    try RunFixture.record(into: store, optimizer: "adam", seed: 1, accuracies: [0.5, 0.90], lastLoss: 0.2, duration: 10)
-    try RunFixture.record(into: store, optimizer: "adam", seed: 2, accuracies: [0.1, 0.94], lastLoss: 0.4, duration: 14)
-    try RunFixture.record(into: store, optimizer: "adam", seed: 3, accuracies: [0.3, 0.92], lastLoss: 0.3, duration: 12)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, accuracies: [0.5, 0.90], lastLoss: 0.2, duration: 10)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 2, accuracies: [0.1, 0.94], lastLoss: 0.4, duration: 14)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 3, accuracies: [0.3, 0.92], lastLoss: 0.3, duration: 12)
     // adam lr 0.01: one run.
-    try RunFixture.record(into: store, optimizer: "adam", seed: 1, lr: 0.01, accuracies: [0.6, 0.8])
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, lr: 0.01, accuracies: [0.6, 0.8])
     // sgd (same lr as the first group): never starts, twice.
-    try RunFixture.record(into: store, optimizer: "sgd", seed: 1, accuracies: [0.11, 0.12], lastLoss: 2.3)
-    try RunFixture.record(into: store, optimizer: "sgd", seed: 2, accuracies: [0.10, 0.11], lastLoss: 2.2)
+    try RunFixture.record(
+      into: store, optimizer: "sgd", seed: 1, accuracies: [0.11, 0.12], lastLoss: 2.3)
+    try RunFixture.record(
+      into: store, optimizer: "sgd", seed: 2, accuracies: [0.10, 0.11], lastLoss: 2.2)
 
     let groups = RunComparison.groups(
       try store.runs(matching: RunFilter()), optimizerOrder: ["sgd", "adam"])

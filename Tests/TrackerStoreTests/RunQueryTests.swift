@@ -9,7 +9,8 @@ import XCTest
 final class RunQueryTests: StoreTestCase {
   func testFinishStoresTheSummary() throws {
     let store = try RunStore.open(path: path)
-    let recorder = try RunFixture.record(into: store, accuracies: [0.1, 0.3, 0.15, 0.5, 0.8, 0.7], lastLoss: 0.25)
+    let recorder = try RunFixture.record(
+      into: store, accuracies: [0.1, 0.3, 0.15, 0.5, 0.8, 0.7], lastLoss: 0.25)
     let run = try XCTUnwrap(store.runs(matching: RunFilter()).first)
     XCTAssertEqual(run.seq, recorder.seq)
     XCTAssertEqual(
@@ -30,7 +31,8 @@ final class RunQueryTests: StoreTestCase {
 
   func testFilters() throws {
     let store = try RunStore.open(path: path)
-    try RunFixture.record(into: store, optimizer: "adam", seed: 1, lr: 0.001, tags: [("sweep", "a")])
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, lr: 0.001, tags: [("sweep", "a")])
     try RunFixture.record(into: store, optimizer: "adam", seed: 2, lr: 0.01, tags: [("sweep", "b")])
     try RunFixture.record(into: store, optimizer: "sgd", seed: 1, lr: 0.01, status: .diverged)
     func seeds(_ filter: RunFilter) throws -> [String] {
@@ -84,7 +86,8 @@ final class RunQueryTests: StoreTestCase {
     let store = try RunStore.open(path: path)
     try RunFixture.record(into: store, seed: 1, id: "abcd0000-0000-4000-8000-000000000001")
     try RunFixture.record(into: store, seed: 2, id: "abcd0000-0000-4000-8000-000000000002")
-    try RunFixture.record(into: store, optimizer: "sgd", seed: 3, id: "ef010000-0000-4000-8000-000000000003")
+    try RunFixture.record(
+      into: store, optimizer: "sgd", seed: 3, id: "ef010000-0000-4000-8000-000000000003")
 
     XCTAssertEqual(try store.resolve("ef").seed, 3)
     XCTAssertEqual(try store.resolve("EF01").seed, 3, "case-insensitive")

@@ -32,7 +32,8 @@ class StoreTestCase: TemporaryFolderTestCase {
     settings.weightInit = "he"
     settings.batchnorm = true
     settings.datasetHash = "abc123"
-    var run = RunFixture.newRun(id: id, name: "adam-1", settings: settings, baseline: nil, tags: tags)
+    var run = RunFixture.newRun(
+      id: id, name: "adam-1", settings: settings, baseline: nil, tags: tags)
     run.startedAt = Date(timeIntervalSince1970: 1_795_953_600.25)
     run.pid = 1234
     run.command = "tracker run --optimizer adam"

@@ -99,7 +99,8 @@ final class SummaryMigrationTests: StoreTestCase {
 
   func testViewsAnswerTheCookbookQuestions() throws {
     let store = try RunStore.open(path: path)
-    try RunFixture.record(into: store, optimizer: "adam", seed: 1, accuracies: [0.2, 0.9], tags: [("k", "v")])
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, accuracies: [0.2, 0.9], tags: [("k", "v")])
     try RunFixture.record(into: store, optimizer: "sgd", seed: 2, accuracies: [0.1, 0.1])
     let database = store.database
     XCTAssertEqual(

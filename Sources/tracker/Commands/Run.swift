@@ -8,27 +8,6 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension DatasetName: ExpressibleByArgument {}
 
-/// `--timing` prints where the time went as a line for people, `--timing-json`
-/// as one JSON object for scripts (scripts/bench-train).
-enum TimingOutput: EnumerableFlag {
-  case timing, timingJSON
-
-  static func name(for value: Self) -> NameSpecification {
-    switch value {
-    case .timing: .customLong("timing")
-    case .timingJSON: .customLong("timing-json")
-    }
-  }
-
-  static func help(for value: Self) -> ArgumentHelp? {
-    switch value {
-    case .timing:
-      "Print where the time went (data, database, training loop, recording) to stderr."
-    case .timingJSON: "The same as one JSON object, for scripts."
-    }
-  }
-}
-
 extension Tracker {
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -118,10 +97,10 @@ extension Tracker {
     @Option(
       help: ArgumentHelp(
         """
-          Folder with the four IDX files, plain or .gz (default: $TRACKER_DATA_DIR/<dataset>, \
-          else ~/.cache/tracker/<dataset>, where scripts/fetch-mnist puts MNIST; \
-          fashion-mnist falls back to /usr/share/datasets/fashion-mnist).
-          """,
+        Folder with the four IDX files, plain or .gz (default: $TRACKER_DATA_DIR/<dataset>, \
+        else ~/.cache/tracker/<dataset>, where scripts/fetch-mnist puts MNIST; \
+        fashion-mnist falls back to /usr/share/datasets/fashion-mnist).
+        """,
         valueName: "dir"))
     var dataDir: String?
 
@@ -140,7 +119,13 @@ extension Tracker {
     @Flag(name: .shortAndLong, help: "Print only the final summary line.")
     var quiet = false
 
-    @Flag var timing: TimingOutput?
+    @Flag(help: "Print where the time went (data, database, training loop, recording) to stderr.")
+    var timing = false
+
+    @Flag(
+      name: .customLong("timing-json"),
+      help: "The same as one JSON object on one line, for scripts (scripts/bench-train).")
+    var timingJSON = false
 
     /// The id to record the run under, chosen by `sweep` so that it can read the
     /// run back from the database when this process ends.
@@ -221,7 +206,7 @@ extension Tracker {
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
-      if let timing {
+      if timing || timingJSON {
         // Recording: inserting the run, its metrics and its end (not opening the database).
         let recording = (begun - opened).seconds + outcome.recordingSeconds
         let total = (clock.now - began).seconds
@@ -229,7 +214,8 @@ extension Tracker {
           data: (loaded - began).seconds, database: (opened - loaded).seconds,
           loop: outcome.seconds, engine: outcome.engineSeconds, recording: recording,
           total: total)
-        printError(timing == .timingJSON ? report.json : report.line)
+        if timing { printError(report.line) }
+        if timingJSON { printError(report.json) }
       }
       if outcome.status == .interrupted { throw ExitCode(outcome.signalExitCode) }
       if outcome.status != .completed { throw ExitCode.failure }

@@ -49,13 +49,6 @@ struct SweepRunner {
     let errors: String
   }
 
-  init(cells: [SweepCell], store: RunStore, databasePath: String, jobs: Int) {
-    self.cells = cells
-    self.store = store
-    self.databasePath = databasePath
-    self.jobs = jobs
-  }
-
   // MARK: - Scheduling
 
   mutating func run() throws -> Result {
