@@ -2,7 +2,9 @@
 // tracker: a persistent experiment tracker for MNIST optimizer runs.
 // Layout: CSQLite/CZlib wrap system C libraries; TrackerStore holds all SQL;
 // TrackerEngine trains (no SQL); TrackerReports renders tables, charts and HTML
-// from plain values (no queries); `tracker` is the thin CLI that wires them.
+// from plain values (no queries); `tracker` is the thin CLI that wires them;
+// tracker-bench-store is the store benchmark (scripts/bench-store), not shipped;
+// TrackerTestSupport holds what the test targets share.
 import Foundation
 import PackageDescription
 
@@ -10,6 +12,13 @@ import PackageDescription
 // scalar library call). On x86_64 we build for Haswell (AVX2 + FMA: x86-64-v3, every x86
 // server CPU since 2013); the binary checks the CPU at start-up and says how to
 // rebuild. TRACKER_PORTABLE=1 at build time gives a baseline x86-64 build.
+//
+// Why `#if arch(x86_64)`, which asks the machine that evaluates this manifest (the
+// host), not the build's target: SwiftPM's setting conditions, `.when(platforms:
+// configuration: traits:)` (PackageDescription 6.1), can't name an architecture,
+// so a flag can't follow the target's architecture. A cross build from x86_64 to
+// another architecture therefore needs TRACKER_PORTABLE=1; one from another host to
+// x86_64 gets a baseline build. (README, "Building".)
 let portable = ProcessInfo.processInfo.environment["TRACKER_PORTABLE"] == "1"
 var engineFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 var cliFlags: [SwiftSetting] = []
@@ -54,11 +63,22 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: cliFlags),
-    .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore"]),
+    .executableTarget(
+      name: "tracker-bench-store",
+      dependencies: [
+        "TrackerStore", "TrackerEngine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .target(
+      name: "TrackerTestSupport", dependencies: ["TrackerStore", "TrackerEngine"],
+      path: "Tests/TrackerTestSupport"),
+    .testTarget(name: "TrackerStoreTests", dependencies: ["TrackerStore", "TrackerTestSupport"]),
     .testTarget(name: "TrackerEngineTests", dependencies: ["TrackerEngine"]),
     .testTarget(name: "TrackerReportsTests", dependencies: ["TrackerReports", "TrackerStore"]),
     .testTarget(
       name: "TrackerCLITests",
-      dependencies: ["tracker", "TrackerStore", "TrackerEngine", "TrackerReports"]),
+      dependencies: [
+        "tracker", "TrackerStore", "TrackerEngine", "TrackerReports", "TrackerTestSupport",
+      ]),
   ]
 )

@@ -60,14 +60,14 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
 
   /// The one-line hint for getting a data set that is not there.
   static func howToGet(_ dataset: String) -> String {
-    switch dataset {
-    case "mnist":
+    switch DatasetName(rawValue: dataset) {
+    case .mnist:
       return
         "run scripts/fetch-mnist to download MNIST, or point the data directory at your own IDX files"
-    case "fashion-mnist":
+    case .fashionMNIST:
       return
         "install it with 'apt-get install dataset-fashion-mnist' (it goes to /usr/share/datasets/fashion-mnist)"
-    default:
+    case nil:
       return "put the four IDX files there"
     }
   }

@@ -5,6 +5,12 @@
 
 import Foundation
 
+/// The data sets `Dataset.load` knows, by the name runs record (`runs.dataset`).
+public enum DatasetName: String, CaseIterable, Sendable {
+  case mnist
+  case fashionMNIST = "fashion-mnist"
+}
+
 public struct Dataset: Sendable {
   /// "mnist" or "fashion-mnist" when loaded; any name for synthetic data.
   public let name: String
@@ -115,7 +121,7 @@ public struct Dataset: Sendable {
   /// Loads "mnist" or "fashion-mnist" from the four IDX files in `directory`
   /// (plain or .gz; the plain one wins when both exist). Throws `DataError`.
   public static func load(name: String, directory: String) throws -> Dataset {
-    guard name == "mnist" || name == "fashion-mnist" else {
+    guard DatasetName(rawValue: name) != nil else {
       throw DataError.unknownDataset(name: name)
     }
     let names = fileNames

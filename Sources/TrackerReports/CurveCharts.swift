@@ -105,7 +105,7 @@ public enum CurveCharts {
     let subtitle =
       "run \(run.shortID)" + (run.name.map { " (\($0))" } ?? "") + ", seed \(run.seed)"
       + ", lr=\(HyperParameter.lr.display(run[.lr]) ?? "-")" + (accuracy ?? "")
-      + (run.status == "completed" ? "" : ", \(run.status)")
+      + (run.status == .completed ? "" : ", \(run.status.rawValue)")
     func points(_ metric: CurveMetric) -> [LineChart.Point] {
       (curves[metric] ?? []).map { .init(x: Double($0.iteration), y: $0.value) }
     }

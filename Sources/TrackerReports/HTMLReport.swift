@@ -96,7 +96,7 @@ public struct HTMLReport {
   }
 
   private func meta() -> String {
-    let counts: [(status: String, runs: Int)] = Dictionary(grouping: runs, by: \.status)
+    let counts: [(status: String, runs: Int)] = Dictionary(grouping: runs, by: \.status.rawValue)
       .map { ($0.key, $0.value.count) }
     let statuses = counts.sorted { $0.runs != $1.runs ? $0.runs > $1.runs : $0.status < $1.status }
       .map { "\($0.runs) \($0.status)" }.joined(separator: ", ")
@@ -221,7 +221,7 @@ public struct HTMLReport {
       out.element("td", ["class": "left id"], text: run.id)
       out.element("td", ["class": "left"], text: run.optimizer)
       out.element("td", [:], text: String(run.seed))
-      out.element("td", ["class": "left status-\(run.status)"], text: run.status)
+      out.element("td", ["class": "left status-\(run.status.rawValue)"], text: run.status.rawValue)
       for cell in [
         Format.percent(summary.finalTestAccuracy),
         Format.iteration(summary.learningStart.map(Double.init)), Format.loss(summary.finalLoss),

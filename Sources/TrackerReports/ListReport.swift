@@ -37,7 +37,7 @@ public struct ListReport {
     let label = ([run.name].compactMap { $0 } + run.tags.map { "\($0.key)=\($0.value)" })
       .joined(separator: " ")
     return [
-      run.shortID, run.optimizer, String(run.seed), run.status,
+      run.shortID, run.optimizer, String(run.seed), run.status.rawValue,
       Format.percent(run.summary.finalTestAccuracy),
       Format.iteration(run.summary.learningStart.map(Double.init)), Format.minute(run.startedAt),
       label,
@@ -53,7 +53,7 @@ public struct ListReport {
     let summary = run.summary
     return [
       ("id", .string(run.id)), ("short_id", .string(run.shortID)), ("name", .string(run.name)),
-      ("status", .string(run.status)), ("optimizer", .string(run.optimizer)),
+      ("status", .string(run.status.rawValue)), ("optimizer", .string(run.optimizer)),
       ("seed", .int(run.seed)),
       (
         "params",
@@ -83,7 +83,7 @@ public struct ListReport {
     func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
     let rows = runs.map { run in
       [
-        run.id, run.name ?? "", run.status, run.optimizer, String(run.seed),
+        run.id, run.name ?? "", run.status.rawValue, run.optimizer, String(run.seed),
         number(run.summary.finalTestAccuracy), number(run.summary.bestTestAccuracy),
         number(run.summary.finalLoss), run.summary.learningStart.map { String($0) } ?? "",
         run.startedAt, number(run.durationSeconds),

@@ -23,7 +23,7 @@ public struct RunDetailsReport {
       lines.append(name.padding(toLength: 16, withPad: " ", startingAt: 0) + value)
     }
     field("run", run.id + (run.name.map { "  (\($0))" } ?? ""))
-    field("status", run.status + (details.divergedAt.map { " at iteration \($0)" } ?? ""))
+    field("status", run.status.rawValue + (details.divergedAt.map { " at iteration \($0)" } ?? ""))
     if let error = details.error { field("error", error) }
     field("optimizer", run.optimizer)
     field("seed", String(run.seed))
@@ -68,7 +68,7 @@ public struct RunDetailsReport {
 
   private func learningStart(_ summary: RunSummary) -> String {
     guard let baseline = summary.baseline, let margin = summary.margin else {
-      return run.status == "running" ? "- (running)" : "- (baseline unknown)"
+      return run.status == .running ? "- (running)" : "- (baseline unknown)"
     }
     let rule =
       "(test acc >= \(Format.percent(baseline + margin))%"

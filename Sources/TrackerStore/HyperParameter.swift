@@ -36,6 +36,18 @@ public enum HyperParameter: String, CaseIterable, Sendable {
     }
   }
 
+  /// The optimizer that uses this column (`runs.optimizer`); the column is NULL
+  /// for every other. nil for the columns every run fills.
+  public var optimizer: String? {
+    switch self {
+    case .momentum: "momentum"
+    case .adagradTheta: "adagrad"
+    case .decayRate: "rmsprop"
+    case .beta1, .beta2: "adam"
+    default: nil
+    }
+  }
+
   /// Every column except the seed: runs that agree on all of them (and on the
   /// optimizer) differ only by chance, so `compare` puts them in one group.
   public static let grouping = allCases.filter { $0 != .seed }

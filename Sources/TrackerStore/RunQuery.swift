@@ -62,7 +62,8 @@ extension RunStore {
         finalLoss: row.optionalDouble(13))
       runs.append(
         StoredRun(
-          seq: row.int64(0), id: row.text(1), name: row.optionalText(2), status: row.text(3),
+          seq: row.int64(0), id: row.text(1), name: row.optionalText(2),
+          status: Self.status(row.text(3)),
           optimizer: row.text(4),
           parameters: (0..<parameterCount).map { row.value(14 + $0) },
           startedAt: row.text(5), endedAt: row.optionalText(6),
@@ -78,6 +79,16 @@ extension RunStore {
       }
     }
     return runs
+  }
+
+  /// A `status` value as read: the column's CHECK (migration 0001) allows only
+  /// `RunStatus` values, so anything else is a damaged file.
+  static func status(_ text: String) -> RunStatus {
+    guard let status = RunStatus(rawValue: text) else {
+      preconditionFailure(
+        "runs.status '\(text)' is not a RunStatus; the CHECK constraint allows none other")
+    }
+    return status
   }
 
   /// How many runs `filter` selects.
@@ -102,6 +113,13 @@ extension RunStore {
   }
 
   // MARK: - One run
+
+  /// The run with exactly this id, or nil: how `sweep` reads back the run it
+  /// started a child for (it chose the id).
+  public func run(id: String) throws -> StoredRun? {
+    let sql = "SELECT \(Self.runColumns) FROM runs AS r WHERE r.id = ?"
+    return try selectRuns(sql, [.text(id)], includeTags: false).first
+  }
 
   /// The run whose id is `prefix` or starts with it (case-insensitive).
   ///

@@ -80,14 +80,6 @@ public final class RunStore {
 
   // MARK: - Runs
 
-  static let insertRun = """
-    INSERT INTO runs (
-      id, name, status, optimizer, seed, lr, iters, batch_size, eval_interval,
-      momentum, adagrad_theta, decay_rate, beta1, beta2, hidden, activation,
-      weight_init, batchnorm, dataset, dataset_hash, started_at, tracker_version,
-      host, pid, command, baseline)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    """
   static let insertTag = "INSERT INTO run_tags (run_seq, key, value) VALUES (?, ?, ?)"
 
   /// Records `run` with status `running`, and its tags, in one transaction,
@@ -96,26 +88,34 @@ public final class RunStore {
   /// - Throws: `StoreError` for a malformed id or a repeated tag key;
   ///   `SQLiteError` 2067 (UNIQUE) when a run with this id already exists.
   public func begin(_ run: NewRun) throws -> RunRecorder {
-    guard UUID(uuidString: run.id) != nil, run.id == run.id.lowercased() else {
+    guard NewRun.isValidID(run.id) else {
       throw StoreError(
         "run id '\(run.id)' is not a lower-case UUID; use UUID().uuidString.lowercased()")
     }
+    precondition(run.settings.datasetHash != nil, "a run begins with its data loaded")
     var keys = Set<String>()
     for tag in run.tags where !keys.insert(tag.key).inserted {
       throw StoreError("tag '\(tag.key)' is given twice; give each tag key once")
     }
-    let values: [SQLValue] = [
-      .text(run.id), .nullable(run.name), .text(RunStatus.running.rawValue), .text(run.optimizer),
-      .integer(run.seed), .real(run.lr), .integer(Int64(run.iters)), .integer(Int64(run.batchSize)),
-      .integer(Int64(run.evalInterval)), .nullable(run.momentum), .nullable(run.adagradTheta),
-      .nullable(run.decayRate), .nullable(run.beta1), .nullable(run.beta2), .text(run.hidden),
-      .text(run.activation), .text(run.weightInit), .integer(run.batchnorm ? 1 : 0),
-      .text(run.dataset), .text(run.datasetHash), .text(Timestamp.string(from: run.startedAt)),
-      .text(run.trackerVersion), .text(run.host), .integer(Int64(run.pid)), .text(run.command),
-      .nullable(run.baseline),
-    ]
+    let columns: [(name: String, value: SQLValue)] =
+      [
+        ("id", .text(run.id)), ("name", .nullable(run.name)),
+        ("status", .text(RunStatus.running.rawValue)),
+      ]
+      + run.settings.columns
+      + [
+        ("started_at", .text(Timestamp.string(from: run.startedAt))),
+        ("tracker_version", .text(run.trackerVersion)), ("host", .text(run.host)),
+        ("pid", .integer(Int64(run.pid))), ("command", .text(run.command)),
+        ("baseline", .nullable(run.baseline)),
+      ]
+    // The same text every time, so `statement` compiles it once per store.
+    let insertRun =
+      "INSERT INTO runs (\(columns.map(\.name).joined(separator: ", ")))"
+      + " VALUES (\(placeholders(columns.count)))"
+    let values = columns.map(\.value)
     let seq = try database.write {
-      try statement(Self.insertRun).execute(values)
+      try statement(insertRun).execute(values)
       let seq = database.lastInsertRowID
       let insertTag = try statement(Self.insertTag)
       for tag in run.tags {

@@ -9,7 +9,7 @@ public struct StoredRun: Sendable {
   /// The UUID, lower case.
   public var id: String
   public var name: String?
-  public var status: String
+  public var status: RunStatus
   public var optimizer: String
   /// Values of every `HyperParameter`, in `HyperParameter.allCases` order.
   public var parameters: [SQLValue]
@@ -22,7 +22,7 @@ public struct StoredRun: Sendable {
   public var tags: [(key: String, value: String)]
 
   public init(
-    seq: Int64, id: String, name: String?, status: String, optimizer: String,
+    seq: Int64, id: String, name: String?, status: RunStatus, optimizer: String,
     parameters: [SQLValue], startedAt: String, endedAt: String?, durationSeconds: Double?,
     summary: RunSummary, tags: [(key: String, value: String)] = []
   ) {

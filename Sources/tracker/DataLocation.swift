@@ -1,11 +1,12 @@
 // Where `tracker run` looks for a data set when --data-dir is not given.
 import Foundation
+import TrackerEngine
 
 enum DataLocation {
   /// $TRACKER_DATA_DIR/<dataset>, else ${XDG_CACHE_HOME:-~/.cache}/tracker/<dataset> (where
   /// scripts/fetch-mnist puts MNIST). Fashion-MNIST falls back to the folder Debian's
   /// dataset-fashion-mnist package installs.
-  static func defaultDirectory(for dataset: DatasetChoice) -> String {
+  static func defaultDirectory(for dataset: DatasetName) -> String {
     let env = ProcessInfo.processInfo.environment
     let root: String
     if let dir = env["TRACKER_DATA_DIR"], !dir.isEmpty {

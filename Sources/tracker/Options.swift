@@ -31,10 +31,3 @@ struct Tag: ExpressibleByArgument {
 
   static var defaultCompletionKind: CompletionKind { .default }
 }
-
-/// Bad input found after parsing (e.g. once the data set is loaded): printed as one
-/// "Error: ..." line without the usage text, which would name the wrong command here.
-struct InputError: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}

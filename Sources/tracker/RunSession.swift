@@ -1,17 +1,12 @@
 // Wires one training to its recorder: logs every event, stops on Ctrl-C/SIGTERM or a
 // diverged loss, and always leaves the run with a final status.
 import Foundation
-import Synchronization
 import TrackerEngine
 import TrackerStore
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// The signal that asked the run to stop, or 0. Written from the signal handler: an
-/// atomic store is async-signal-safe.
-private let stopSignal = Atomic<Int32>(0)
 
 struct RunOutcome {
   var status: RunStatus
@@ -39,8 +34,9 @@ struct RunSession {
   /// Trains, recording as it goes. Returns the outcome for interrupted and diverged runs
   /// too; rethrows (after marking the run failed) when training or recording fails.
   func train(_ config: TrainingConfig, on data: Dataset) throws -> RunOutcome {
-    installStopHandlers()
-    defer { restoreDefaultHandlers() }
+    // A second Ctrl-C ends the process at once.
+    StopSignals.catching(Self.stopSignals, secondEndsProcess: true)
+    defer { StopSignals.release(Self.stopSignals) }
     defer { console.finish() }  // erase the live progress line before anything else prints
     let start = Date()
     var divergedAt: Int?
@@ -63,11 +59,13 @@ struct RunSession {
             return .stop
           }
         case .evaluation(let i, let trainAcc, let testAcc):
-          try recorded { try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc) }
+          try recorded {
+            try recorder.logEvaluation(iteration: i, trainAccuracy: trainAcc, testAccuracy: testAcc)
+          }
           lastTest = testAcc
           console.evaluation(i, train: trainAcc, test: testAcc)
         }
-        return stopSignal.load(ordering: .relaxed) != 0 ? .stop : .proceed
+        return StopSignals.received > 0 ? .stop : .proceed
       }
       let status: RunStatus
       var reason: String?
@@ -76,16 +74,19 @@ struct RunSession {
         reason = "loss became NaN or infinite at iteration \(divergedAt); try a smaller --lr"
       } else if summary.iterationsRun < config.iterations {
         status = .interrupted
-        reason = "stopped by signal \(stopSignal.load(ordering: .relaxed)) at iteration \(summary.iterationsRun)"
+        reason =
+          "stopped by signal \(StopSignals.lastSignal ?? 0) at iteration \(summary.iterationsRun)"
       } else {
         status = .completed
       }
-      try recorded { try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt) }
+      try recorded {
+        try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt)
+      }
       return RunOutcome(
         status: status, iterationsRun: summary.iterationsRun,
         finalTestAccuracy: summary.finalTestAccuracy ?? lastTest,
         seconds: Date().timeIntervalSince(start), divergedAt: divergedAt,
-        stopSignal: status == .interrupted ? stopSignal.load(ordering: .relaxed) : nil,
+        stopSignal: status == .interrupted ? StopSignals.lastSignal : nil,
         engineSeconds: summary.trainingSeconds, recordingSeconds: recording.seconds)
     } catch {
       try? recorder.finish(status: .failed, endedAt: Date(), error: String(describing: error))
@@ -93,19 +94,8 @@ struct RunSession {
     }
   }
 
-  private func installStopHandlers() {
-    for sig in [SIGINT, SIGTERM] {
-      signal(sig) { received in
-        stopSignal.store(received, ordering: .relaxed)
-        signal(received, SIG_DFL)  // a second Ctrl-C ends the process at once
-      }
-    }
-  }
-
-  private func restoreDefaultHandlers() {
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
-  }
+  /// What stops a run: Ctrl-C and SIGTERM (the default of `kill`).
+  static let stopSignals = [SIGINT, SIGTERM]
 }
 
 extension Duration {

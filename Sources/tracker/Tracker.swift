@@ -20,7 +20,6 @@ struct Tracker: ParsableCommand {
     version: version,
     subcommands: [
       Run.self, Sweep.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
-      BenchStore.self,
     ]
   )
 }

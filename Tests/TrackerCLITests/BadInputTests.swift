@@ -2,7 +2,9 @@
 // fails with a one-line error naming the problem (and the fix), a non-zero exit,
 // and the database exactly as it was.
 import Foundation
+import TrackerEngine
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class BadInputTests: ProcessTestCase {
@@ -58,10 +60,16 @@ final class BadInputTests: ProcessTestCase {
         ["--opt", "adam", "--eval-interval", "21"],
         "--eval-interval must not exceed --iters (21 > 20)"
       ),
+      (["--opt", "adam", "--weight-init", "big"], "--weight-init 'big' is not valid"),
+      (["--opt", "adam", "--tag", "novalue"], "--tag"),
+      (["--opt", "adam", "--run-id", "ABC"], "--run-id 'ABC' is not a lower-case UUID"),
     ]
     for (args, expected) in cases { try expectFailure(runArgs(args), expected) }
+    let emptyData = dir.appendingPathComponent("empty")
+    try FileManager.default.createDirectory(at: emptyData, withIntermediateDirectories: true)
     let dataCases: [(URL, String)] = [
       (dir.appendingPathComponent("nowhere"), "data file not found"),
+      (emptyData, "train-images-idx3-ubyte"),
       (broken["truncated"]!, "is truncated: its header promises"),
       (broken["magic"]!, "is not an IDX file of unsigned bytes (magic number 0x47415242"),
       (broken["count"]!, "holds 600 images but"),
@@ -93,7 +101,7 @@ final class BadInputTests: ProcessTestCase {
     try whole.prefix(1000).write(to: result["truncated"]!.appendingPathComponent(images))
     try (Data("GARB".utf8) + whole.dropFirst(4)).write(
       to: result["magic"]!.appendingPathComponent(images))
-    try SyntheticData.idx(magic: 0x801, dims: [599], body: Array(repeating: 1, count: 599))
+    try Data(IDX.encode(dimensions: [599], bytes: Array(repeating: 1, count: 599)))
       .write(to: result["count"]!.appendingPathComponent("train-labels-idx1-ubyte"))
     return result
   }

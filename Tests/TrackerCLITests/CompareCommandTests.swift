@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import TrackerEngine
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 @testable import tracker

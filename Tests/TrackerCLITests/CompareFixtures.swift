@@ -4,24 +4,14 @@
 import ArgumentParser
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 @testable import tracker
 
-class RunsFixtureTestCase: XCTestCase {
-  var folder: URL!
+class RunsFixtureTestCase: TemporaryFolderTestCase {
   /// `<folder>/runs.sqlite`, created by the first `record`.
   var path: String { folder.appending(path: "runs.sqlite").path }
-
-  override func setUpWithError() throws {
-    folder = FileManager.default.temporaryDirectory.appending(
-      path: "tracker-cli-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-  }
-
-  override func tearDownWithError() throws {
-    try FileManager.default.removeItem(at: folder)
-  }
 
   func store() throws -> RunStore { try RunStore.open(path: path) }
 
@@ -32,7 +22,7 @@ class RunsFixtureTestCase: XCTestCase {
   }
 
   /// Records one finished run with test accuracy `accuracies` every 10
-  /// iterations and `lastLoss` at the last iteration.
+  /// iterations and `lastLoss` at the last iteration (`RunFixture.record`).
   @discardableResult
   func record(
     optimizer: String = "adam", seed: Int64 = 1, lr: Double = 0.001,
@@ -41,29 +31,11 @@ class RunsFixtureTestCase: XCTestCase {
     hour: Double = 0, duration: Double = 10, name: String? = nil,
     id: String = UUID().uuidString.lowercased()
   ) throws -> String {
-    let store = try store()
-    let run = NewRun(
-      id: id, name: name, optimizer: optimizer, seed: seed, lr: lr, iters: accuracies.count * 10,
-      batchSize: 100, evalInterval: 10, momentum: optimizer == "momentum" ? 0.9 : nil,
-      beta1: optimizer == "adam" ? 0.9 : nil, beta2: optimizer == "adam" ? 0.999 : nil,
-      hidden: "40,20", activation: "sigmoid", weightInit: "0.01", batchnorm: false,
-      dataset: "mnist", datasetHash: "hash", baseline: 0.1135,
-      startedAt: Date(timeIntervalSince1970: 1_795_953_600 + hour * 3600), trackerVersion: "0.1.0",
-      host: "testhost", pid: 42, command: "tracker run --opt \(optimizer)", tags: tags)
-    let recorder = try store.begin(run)
-    for (index, accuracy) in accuracies.enumerated() {
-      for iteration in index * 10 + 1...index * 10 + 10 {
-        try recorder.logLoss(iteration: iteration, loss: iteration == run.iters ? lastLoss : 1)
-      }
-      try recorder.logEvaluation(
-        iteration: index * 10 + 10, trainAccuracy: accuracy, testAccuracy: accuracy)
-    }
-    if status == .running {
-      try recorder.flush()
-    } else {
-      try recorder.finish(status: status, endedAt: run.startedAt + duration)
-    }
-    return id
+    try RunFixture.record(
+      into: store(), optimizer: optimizer, seed: seed, lr: lr, accuracies: accuracies,
+      lastLoss: lastLoss, status: status, tags: tags, hour: hour, duration: duration, name: name,
+      id: id
+    ).runID
   }
 
   // MARK: - Parsing output back

@@ -3,6 +3,7 @@
 // create or migrate the file.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class ConcurrencyTests: ProcessTestCase {

@@ -2,6 +2,7 @@
 // becomes NaN. The database must stay intact and say what happened.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class CrashTests: ProcessTestCase {

@@ -2,6 +2,7 @@
 // (installed by scripts/setup). Skipped when absent, except under CI.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class FashionMNISTTests: XCTestCase {
@@ -13,7 +14,7 @@ final class FashionMNISTTests: XCTestCase {
       }
       throw XCTSkip("dataset-fashion-mnist is not installed")
     }
-    let dir = try makeTemporaryDirectory(self)
+    let dir = try makeTemporaryFolder(self)
     let db = dir.appendingPathComponent("f.sqlite").path
     // An empty TRACKER_DATA_DIR root makes tracker fall back to the Debian folder.
     let r = try TrackerProcess.run(

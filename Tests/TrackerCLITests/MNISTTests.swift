@@ -2,6 +2,7 @@
 // Skipped when the data is absent, except under CI (CI=true), where absence is a failure.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class MNISTTests: XCTestCase {
@@ -21,7 +22,7 @@ final class MNISTTests: XCTestCase {
       }
       throw XCTSkip("MNIST not fetched; run scripts/fetch-mnist")
     }
-    dir = try makeTemporaryDirectory(self)
+    dir = try makeTemporaryFolder(self)
   }
 
   func finalTestAccuracy(_ r: ProcessResult) throws -> Double {

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 @testable import TrackerReports

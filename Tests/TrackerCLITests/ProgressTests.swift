@@ -3,6 +3,7 @@
 // the latter), --quiet, NO_COLOR; and the real binary on a pseudo-terminal and
 // on a plain file.
 import Foundation
+import TrackerTestSupport
 import XCTest
 
 @testable import tracker
@@ -129,7 +130,7 @@ final class ProgressTests: XCTestCase {
   func runTracker(_ extra: [String], stderrOnTerminal: Bool, environment: [String: String] = [:])
     throws -> (status: Int32, stdout: String, stderr: String)
   {
-    let dir = try makeTemporaryDirectory(self)
+    let dir = try makeTemporaryFolder(self)
     try SyntheticData.write(to: dir)
     let arguments =
       [

@@ -3,6 +3,7 @@
 // and holds the comparison table and the charts.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 @testable import tracker

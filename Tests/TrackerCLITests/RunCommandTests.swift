@@ -1,6 +1,7 @@
 // `tracker run` end to end: the real binary on a small synthetic IDX data set.
 import Foundation
 import TrackerStore
+import TrackerTestSupport
 import XCTest
 
 final class RunCommandTests: ProcessTestCase {
@@ -76,53 +77,29 @@ final class RunCommandTests: ProcessTestCase {
     XCTAssertTrue(r.stdout.contains("seed \(UInt64(bitPattern: seed)),"), "\(r.stdout) vs \(seed)")
   }
 
-  /// Each bad input: non-zero exit, a message naming the problem, the database unchanged.
-  func testBadInputLeavesDatabaseUntouched() throws {
-    XCTAssertEqual(try run(["--opt", "adam", "--seed", "1"]).status, 0)
-    let before = try Data(contentsOf: URL(fileURLWithPath: db))
-    let textFile = dir.appendingPathComponent("notes.txt")
-    try "not a database\n".write(to: textFile, atomically: true, encoding: .utf8)
-    let emptyData = dir.appendingPathComponent("empty")
-    try FileManager.default.createDirectory(at: emptyData, withIntermediateDirectories: true)
+  // Bad input (options, data, database files) is tried in BadInputTests.
 
-    let cases: [([String], String)] = [
-      (["--opt", "adamw"], "'sgd', 'momentum', 'adagrad', 'rmsprop' or 'adam'"),
-      (["--opt", "adam", "--lr", "-1"], "--lr"),
-      (["--opt", "adam", "--lr", "nan"], "--lr"),
-      (["--opt", "adam", "--lr", "1e400"], "--lr"),
-      (["--opt", "adam", "--iters", "0"], "--iters"),
-      (["--opt", "adam", "--batch-size", "0"], "--batch-size"),
-      (["--opt", "adam", "--batch-size", "601"], "--batch-size"),
-      (["--opt", "adam", "--hidden", ""], "--hidden"),
-      (["--opt", "adam", "--hidden", "40,,20"], "--hidden"),
-      (["--opt", "adam", "--hidden", "0"], "--hidden"),
-      (["--opt", "adam", "--eval-interval", "100"], "--eval-interval"),
-      (["--opt", "adam", "--weight-init", "big"], "--weight-init"),
-      (["--opt", "adam", "--tag", "novalue"], "--tag"),
-      (["--opt", "adam", "--data-dir", emptyData.path], "train-images-idx3-ubyte"),
-    ]
-    for (args, expected) in cases {
-      let r = try run(args)
-      XCTAssertNotEqual(r.status, 0, "\(args) should fail")
-      XCTAssertTrue(r.stderr.contains(expected), "\(args): \(r.stderr)")
-      XCTAssertTrue(r.stdout.isEmpty, "\(args): \(r.stdout)")
-    }
-    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)
-
-    let dbCases: [(String, String)] = [
-      (dir.path, "--db"),
-      (textFile.path, "not a SQLite database"),
-      (dir.appendingPathComponent("missing/t.sqlite").path, "--db"),
-    ]
-    for (path, expected) in dbCases {
-      let r = try TrackerProcess.run(
-        ["run", "--opt", "adam", "--db", path, "--data-dir", dataDir.path, "--iters", "20"])
-      XCTAssertNotEqual(r.status, 0, path)
-      XCTAssertTrue(r.stderr.contains(expected), "\(path): \(r.stderr)")
-    }
-    XCTAssertEqual(try String(contentsOf: textFile, encoding: .utf8), "not a database\n")
-    XCTAssertFalse(
-      FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path))
+  /// `--run-id` (how sweep names its runs) is the id recorded, and `--timing-json`
+  /// prints one JSON object whose parts add up.
+  func testRunIDAndTimingJSON() throws {
+    let id = UUID().uuidString.lowercased()
+    let r = try run(["--opt", "sgd", "--seed", "1", "--quiet", "--run-id", id, "--timing-json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertEqual(try query("SELECT id, status FROM runs"), [[.text(id), .text("completed")]])
+    let line = try XCTUnwrap(r.stderr.split(separator: "\n").last)
+    let timing = try XCTUnwrap(
+      JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Double], String(line))
+    XCTAssertEqual(
+      Set(timing.keys),
+      [
+        "data_s", "database_s", "loop_s", "engine_s", "recording_s", "recording_percent",
+        "total_s",
+      ])
+    let total = try XCTUnwrap(timing["total_s"])
+    XCTAssertLessThanOrEqual(try XCTUnwrap(timing["loop_s"]), total)
+    XCTAssertEqual(
+      try XCTUnwrap(timing["recording_percent"]),
+      100 * (try XCTUnwrap(timing["recording_s"])) / total, accuracy: 1e-9)
   }
 
   func testHelpTeaches() throws {

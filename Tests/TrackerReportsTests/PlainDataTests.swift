@@ -15,7 +15,7 @@ final class PlainDataTests: XCTestCase {
   /// A completed run as the store would return it, built by hand.
   func run(_ seq: Int64, optimizer: String, lr: Double, finalAccuracy: Double) -> StoredRun {
     var run = StoredRun(
-      seq: seq, id: "0000000\(seq)-run", name: nil, status: "completed", optimizer: optimizer,
+      seq: seq, id: "0000000\(seq)-run", name: nil, status: .completed, optimizer: optimizer,
       parameters: Array(repeating: .null, count: HyperParameter.allCases.count),
       startedAt: "2026-11-29T12:0\(seq):00.000Z", endedAt: "2026-11-29T12:0\(seq):10.000Z",
       durationSeconds: 10,

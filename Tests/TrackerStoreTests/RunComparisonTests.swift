@@ -1,6 +1,7 @@
 // RunComparisonTests: grouping runs that differ only by seed, labelling groups
 // by what differs, and the per-group statistics, checked by hand.
 import Foundation
+import TrackerTestSupport
 import XCTest
 
 @testable import TrackerStore
@@ -9,17 +10,20 @@ final class RunComparisonTests: StoreTestCase {
   func testGroupsLabelsAndStatistics() throws {
     let store = try RunStore.open(path: path)
     // adam lr 0.001: final accuracies 0.90, 0.94, 0.92; starts 10, 20, 10.
-    try record(
-      store, optimizer: "adam", seed: 1, accuracies: [0.5, 0.90], lastLoss: 0.2, duration: 10)
-    try record(
-      store, optimizer: "adam", seed: 2, accuracies: [0.1, 0.94], lastLoss: 0.4, duration: 14)
-    try record(
-      store, optimizer: "adam", seed: 3, accuracies: [0.3, 0.92], lastLoss: 0.3, duration: 12)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, accuracies: [0.5, 0.90], lastLoss: 0.2, duration: 10)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 2, accuracies: [0.1, 0.94], lastLoss: 0.4, duration: 14)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 3, accuracies: [0.3, 0.92], lastLoss: 0.3, duration: 12)
     // adam lr 0.01: one run.
-    try record(store, optimizer: "adam", seed: 1, lr: 0.01, accuracies: [0.6, 0.8])
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, lr: 0.01, accuracies: [0.6, 0.8])
     // sgd (same lr as the first group): never starts, twice.
-    try record(store, optimizer: "sgd", seed: 1, accuracies: [0.11, 0.12], lastLoss: 2.3)
-    try record(store, optimizer: "sgd", seed: 2, accuracies: [0.10, 0.11], lastLoss: 2.2)
+    try RunFixture.record(
+      into: store, optimizer: "sgd", seed: 1, accuracies: [0.11, 0.12], lastLoss: 2.3)
+    try RunFixture.record(
+      into: store, optimizer: "sgd", seed: 2, accuracies: [0.10, 0.11], lastLoss: 2.2)
 
     let groups = RunComparison.groups(
       try store.runs(matching: RunFilter()), optimizerOrder: ["sgd", "adam"])
@@ -51,9 +55,9 @@ final class RunComparisonTests: StoreTestCase {
 
   func testLabelIsTheOptimizerWhenOnlyOptimizerSpecificParametersDiffer() throws {
     let store = try RunStore.open(path: path)
-    try record(store, optimizer: "adam", seed: 1)
-    try record(store, optimizer: "momentum", seed: 1)
-    try record(store, optimizer: "sgd", seed: 1)
+    try RunFixture.record(into: store, optimizer: "adam", seed: 1)
+    try RunFixture.record(into: store, optimizer: "momentum", seed: 1)
+    try RunFixture.record(into: store, optimizer: "sgd", seed: 1)
     let groups = RunComparison.groups(try store.runs(matching: RunFilter()))
     // beta1/beta2/momentum are NULL where unused: no label needs them.
     XCTAssertEqual(
@@ -62,9 +66,9 @@ final class RunComparisonTests: StoreTestCase {
 
   func testMedianOfAnEvenNumberOfStarts() throws {
     let store = try RunStore.open(path: path)
-    try record(store, seed: 1, accuracies: [0.5, 0.9])  // starts at 10
-    try record(store, seed: 2, accuracies: [0.1, 0.9])  // starts at 20
-    try record(store, seed: 3, accuracies: [0.1, 0.1])  // never
+    try RunFixture.record(into: store, seed: 1, accuracies: [0.5, 0.9])  // starts at 10
+    try RunFixture.record(into: store, seed: 2, accuracies: [0.1, 0.9])  // starts at 20
+    try RunFixture.record(into: store, seed: 3, accuracies: [0.1, 0.1])  // never
     let group = try XCTUnwrap(RunComparison.groups(try store.runs(matching: RunFilter())).first)
     XCTAssertEqual(group.learningStartMedian, 15)
     XCTAssertEqual(group.neverStarted, 1)

@@ -1,6 +1,7 @@
 // RunQueryTests: the summary stored at finish, filters, newest-first listing,
 // id prefixes, deleting without orphans, and never creating a database on read.
 import Foundation
+import TrackerTestSupport
 import XCTest
 
 @testable import TrackerStore
@@ -8,7 +9,8 @@ import XCTest
 final class RunQueryTests: StoreTestCase {
   func testFinishStoresTheSummary() throws {
     let store = try RunStore.open(path: path)
-    let recorder = try record(store, accuracies: [0.1, 0.3, 0.15, 0.5, 0.8, 0.7], lastLoss: 0.25)
+    let recorder = try RunFixture.record(
+      into: store, accuracies: [0.1, 0.3, 0.15, 0.5, 0.8, 0.7], lastLoss: 0.25)
     let run = try XCTUnwrap(store.runs(matching: RunFilter()).first)
     XCTAssertEqual(run.seq, recorder.seq)
     XCTAssertEqual(
@@ -21,17 +23,18 @@ final class RunQueryTests: StoreTestCase {
 
   func testARunningRunHasNoSummary() throws {
     let store = try RunStore.open(path: path)
-    try record(store, status: .running)
+    try RunFixture.record(into: store, status: .running)
     let run = try XCTUnwrap(store.runs(matching: RunFilter()).first)
-    XCTAssertEqual(run.status, "running")
+    XCTAssertEqual(run.status, .running)
     XCTAssertEqual(run.summary, RunSummary(baseline: 0.1135))
   }
 
   func testFilters() throws {
     let store = try RunStore.open(path: path)
-    try record(store, optimizer: "adam", seed: 1, lr: 0.001, tags: [("sweep", "a")])
-    try record(store, optimizer: "adam", seed: 2, lr: 0.01, tags: [("sweep", "b")])
-    try record(store, optimizer: "sgd", seed: 1, lr: 0.01, status: .diverged)
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, lr: 0.001, tags: [("sweep", "a")])
+    try RunFixture.record(into: store, optimizer: "adam", seed: 2, lr: 0.01, tags: [("sweep", "b")])
+    try RunFixture.record(into: store, optimizer: "sgd", seed: 1, lr: 0.01, status: .diverged)
     func seeds(_ filter: RunFilter) throws -> [String] {
       try store.runs(matching: filter).map { "\($0.optimizer)\($0.seed)" }
     }
@@ -40,7 +43,7 @@ final class RunQueryTests: StoreTestCase {
     XCTAssertEqual(try seeds(RunFilter(statuses: [.completed])), ["adam1", "adam2"])
     XCTAssertEqual(try seeds(RunFilter(conditions: [(.lr, .real(0.01))])), ["adam2", "sgd1"])
     XCTAssertEqual(
-      try seeds(RunFilter(conditions: [try RunFilter.condition(parsing: "batch-size=64")])),
+      try seeds(RunFilter(conditions: [try RunFilter.condition(parsing: "batch-size=100")])),
       ["adam1", "adam2", "sgd1"])
     XCTAssertEqual(try seeds(RunFilter(conditions: [(.beta1, .null)])), ["sgd1"])
     XCTAssertEqual(try seeds(RunFilter(tags: [("sweep", "b")])), ["adam2"])
@@ -69,9 +72,9 @@ final class RunQueryTests: StoreTestCase {
 
   func testNewestFirstWithLimitAndTags() throws {
     let store = try RunStore.open(path: path)
-    try record(store, seed: 1, tags: [("b", "2"), ("a", "1")], hour: 1)
-    try record(store, seed: 2, hour: 3)
-    try record(store, seed: 3, hour: 2)
+    try RunFixture.record(into: store, seed: 1, tags: [("b", "2"), ("a", "1")], hour: 1)
+    try RunFixture.record(into: store, seed: 2, hour: 3)
+    try RunFixture.record(into: store, seed: 3, hour: 2)
     let runs = try store.runs(matching: RunFilter(), newestFirst: true, limit: 2, includeTags: true)
     XCTAssertEqual(runs.map(\.seed), [2, 3])
     let all = try store.runs(matching: RunFilter(), newestFirst: true, includeTags: true)
@@ -81,9 +84,10 @@ final class RunQueryTests: StoreTestCase {
 
   func testPrefixResolution() throws {
     let store = try RunStore.open(path: path)
-    try record(store, seed: 1, id: "abcd0000-0000-4000-8000-000000000001")
-    try record(store, seed: 2, id: "abcd0000-0000-4000-8000-000000000002")
-    try record(store, optimizer: "sgd", seed: 3, id: "ef010000-0000-4000-8000-000000000003")
+    try RunFixture.record(into: store, seed: 1, id: "abcd0000-0000-4000-8000-000000000001")
+    try RunFixture.record(into: store, seed: 2, id: "abcd0000-0000-4000-8000-000000000002")
+    try RunFixture.record(
+      into: store, optimizer: "sgd", seed: 3, id: "ef010000-0000-4000-8000-000000000003")
 
     XCTAssertEqual(try store.resolve("ef").seed, 3)
     XCTAssertEqual(try store.resolve("EF01").seed, 3, "case-insensitive")
@@ -109,9 +113,9 @@ final class RunQueryTests: StoreTestCase {
 
   func testDeleteLeavesNoOrphans() throws {
     let store = try RunStore.open(path: path)
-    try record(store, seed: 1, tags: [("k", "v")])
-    try record(store, seed: 2, tags: [("k", "w")])
-    try record(store, seed: 3, tags: [("k", "x")])
+    try RunFixture.record(into: store, seed: 1, tags: [("k", "v")])
+    try RunFixture.record(into: store, seed: 2, tags: [("k", "w")])
+    try RunFixture.record(into: store, seed: 3, tags: [("k", "x")])
     let runs = try store.runs(matching: RunFilter())
     XCTAssertEqual(try store.delete([runs[0], runs[2]]), 2)
 
@@ -129,7 +133,7 @@ final class RunQueryTests: StoreTestCase {
 
   func testDeleteWithoutForeignKeysStillLeavesNoOrphans() throws {
     let store = try RunStore.open(path: path)
-    try record(store, tags: [("k", "v")])
+    try RunFixture.record(into: store, tags: [("k", "v")])
     try store.database.execute("PRAGMA foreign_keys = OFF")
     try store.delete(store.runs(matching: RunFilter()))
     for table in ["runs", "losses", "evals", "run_tags"] {
@@ -148,7 +152,7 @@ final class RunQueryTests: StoreTestCase {
     let store = try RunStore.open(path: path)
     // Threshold 0.1635 at the default margin: starts at 20. With margin 0.5
     // (threshold 0.6135): starts at 40 (0.9); the dip to 0.55 resets it.
-    try record(store, accuracies: [0.1, 0.7, 0.55, 0.9])
+    try RunFixture.record(into: store, accuracies: [0.1, 0.7, 0.55, 0.9])
     var runs = try store.runs(matching: RunFilter())
     XCTAssertEqual(runs[0].summary.learningStart, 20)
     try store.recomputeLearningStart(&runs, margin: 0.5)

@@ -2,6 +2,7 @@
 // by a tracker that only had schema 0001, with the same results as the Swift
 // code that computes it when a run finishes; and the views of 0003.
 import Foundation
+import TrackerTestSupport
 import XCTest
 
 @testable import TrackerStore
@@ -98,8 +99,9 @@ final class SummaryMigrationTests: StoreTestCase {
 
   func testViewsAnswerTheCookbookQuestions() throws {
     let store = try RunStore.open(path: path)
-    try record(store, optimizer: "adam", seed: 1, accuracies: [0.2, 0.9], tags: [("k", "v")])
-    try record(store, optimizer: "sgd", seed: 2, accuracies: [0.1, 0.1])
+    try RunFixture.record(
+      into: store, optimizer: "adam", seed: 1, accuracies: [0.2, 0.9], tags: [("k", "v")])
+    try RunFixture.record(into: store, optimizer: "sgd", seed: 2, accuracies: [0.1, 0.1])
     let database = store.database
     XCTAssertEqual(
       try rows(

@@ -61,7 +61,7 @@ extension Tracker {
         store, optimizers: optimizers, options: filter, defaultStatuses: [], newestFirst: true,
         includeTags: true)
       // Oldest first within a group, as compare lists them.
-      let completed = selection.runs.filter { $0.status == RunStatus.completed.rawValue }
+      let completed = selection.runs.filter { $0.status == .completed }
       let groups = try selection.groups(completed.reversed())
       var curves: [CurveMetric: [GroupCurve]] = [:]
       if !groups.isEmpty {

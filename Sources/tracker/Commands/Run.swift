@@ -6,11 +6,7 @@ import TrackerStore
 
 extension OptimizerKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
-
-enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
-  case mnist
-  case fashionMNIST = "fashion-mnist"
-}
+extension DatasetName: ExpressibleByArgument {}
 
 extension Tracker {
   struct Run: ParsableCommand {
@@ -96,15 +92,15 @@ extension Tracker {
     // MARK: - Data, labels, execution
 
     @Option(help: "The data set.")
-    var dataset: DatasetChoice = .mnist
+    var dataset: DatasetName = .mnist
 
     @Option(
       help: ArgumentHelp(
         """
-          Folder with the four IDX files, plain or .gz (default: $TRACKER_DATA_DIR/<dataset>, \
-          else ~/.cache/tracker/<dataset>, where scripts/fetch-mnist puts MNIST; \
-          fashion-mnist falls back to /usr/share/datasets/fashion-mnist).
-          """,
+        Folder with the four IDX files, plain or .gz (default: $TRACKER_DATA_DIR/<dataset>, \
+        else ~/.cache/tracker/<dataset>, where scripts/fetch-mnist puts MNIST; \
+        fashion-mnist falls back to /usr/share/datasets/fashion-mnist).
+        """,
         valueName: "dir"))
     var dataDir: String?
 
@@ -126,11 +122,24 @@ extension Tracker {
     @Flag(help: "Print where the time went (data, database, training loop, recording) to stderr.")
     var timing = false
 
+    @Flag(
+      name: .customLong("timing-json"),
+      help: "The same as one JSON object on one line, for scripts (scripts/bench-train).")
+    var timingJSON = false
+
+    /// The id to record the run under, chosen by `sweep` so that it can read the
+    /// run back from the database when this process ends.
+    @Option(help: .hidden)
+    var runID: String?
+
     func validate() throws {
       _ = try trainingConfig()
       if threads < 1 { throw ValidationError("--threads must be at least 1") }
       if let name, name.isEmpty {
         throw ValidationError("--name must not be empty; leave it out instead")
+      }
+      if let runID, !NewRun.isValidID(runID) {
+        throw ValidationError("--run-id '\(runID)' is not a lower-case UUID")
       }
       var keys = Set<String>()
       for t in tag where !keys.insert(t.key).inserted {
@@ -197,49 +206,27 @@ extension Tracker {
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
-      if timing {
+      if timing || timingJSON {
         // Recording: inserting the run, its metrics and its end (not opening the database).
         let recording = (begun - opened).seconds + outcome.recordingSeconds
         let total = (clock.now - began).seconds
-        let line = String(
-          format:
-            "timing: data %.3f s, database %.3f s, training loop %.3f s (engine %.3f s), recording %.4f s = %.1f%% of %.3f s\n",
-          (loaded - began).seconds, (opened - loaded).seconds, outcome.seconds,
-          outcome.engineSeconds,
-          recording, 100 * recording / total, total)
-        FileHandle.standardError.write(Data(line.utf8))
+        let report = TimingReport(
+          data: (loaded - began).seconds, database: (opened - loaded).seconds,
+          loop: outcome.seconds, engine: outcome.engineSeconds, recording: recording,
+          total: total)
+        if timing { printError(report.line) }
+        if timingJSON { printError(report.json) }
       }
       if outcome.status == .interrupted { throw ExitCode(outcome.signalExitCode) }
       if outcome.status != .completed { throw ExitCode.failure }
     }
 
     private func newRun(config: TrainingConfig, data: Dataset) -> NewRun {
-      let s = config.settings
-      let opt = config.optimizer
-      return NewRun(
-        id: UUID().uuidString.lowercased(),
-        name: name,
-        optimizer: opt.rawValue,
-        seed: Int64(bitPattern: config.seed),
-        lr: s.lr,
-        iters: config.iterations,
-        batchSize: config.batchSize,
-        evalInterval: config.evalInterval,
-        momentum: opt == .momentum ? s.momentum : nil,
-        adagradTheta: opt == .adagrad ? s.adagradTheta : nil,
-        decayRate: opt == .rmsprop ? s.decayRate : nil,
-        beta1: opt == .adam ? s.beta1 : nil,
-        beta2: opt == .adam ? s.beta2 : nil,
-        hidden: config.hidden.map(String.init).joined(separator: ","),
-        activation: config.activation.rawValue,
-        weightInit: config.weightInit.description,
-        batchnorm: config.batchNorm,
-        dataset: data.name,
-        datasetHash: data.fingerprint,
-        baseline: LearningStart.baseline(testLabels: data.testLabels),
-        startedAt: Date(),
-        trackerVersion: Tracker.version,
-        host: ProcessInfo.processInfo.hostName,
+      NewRun(
+        id: runID ?? UUID().uuidString.lowercased(), name: name,
+        settings: RunSettings(config, dataset: dataset, datasetHash: data.fingerprint),
+        baseline: LearningStart.baseline(testLabels: data.testLabels), startedAt: Date(),
+        trackerVersion: Tracker.version, host: ProcessInfo.processInfo.hostName,
         pid: ProcessInfo.processInfo.processIdentifier,
         command: CommandLine.arguments.map(shellQuoted).joined(separator: " "),
         tags: tag.map { (key: $0.key, value: $0.value) })

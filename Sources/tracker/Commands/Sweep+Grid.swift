@@ -1,6 +1,6 @@
 // Sweep+Grid: the sweep's options become a list of cells, each one `tracker run`
-// command line, checked by the run command's own parser, with the stored values
-// that find a completed run of that exact configuration.
+// command line, checked by the run command's own parser, with the settings it
+// stores (`RunSettings`), which find a completed run of that exact configuration.
 import ArgumentParser
 import Foundation
 import TrackerEngine
@@ -12,10 +12,13 @@ struct SweepCell {
   var arguments: [String]
   /// "adam seed 3 lr=0.01": the optimizer, the seed and the swept values.
   var label: String
+  /// What `tracker run` stores for this configuration (without the data's
+  /// fingerprint, unknown until a run loads it).
+  var settings: RunSettings
+  var dataset: DatasetName
+
   /// Completed runs of exactly this configuration (every hyperparameter column).
-  var completedRuns: RunFilter
-  var dataset: DatasetChoice
-  var batchSize: Int
+  var completedRuns: RunFilter { RunFilter(sameAs: settings, statuses: [.completed]) }
 }
 
 extension Tracker.Sweep {
@@ -108,41 +111,21 @@ extension Tracker.Sweep {
     } catch {
       throw ValidationError(Tracker.Run.message(for: error))
     }
-    let s = config.settings
-    let kind = config.optimizer
-    func only(_ kind: OptimizerKind, _ value: Double) -> SQLValue {
-      config.optimizer == kind ? .real(value) : .null
-    }
-    // The values `tracker run` stores (Run.newRun), column by column.
-    let conditions: [(parameter: HyperParameter, value: SQLValue)] = [
-      (.seed, .integer(Int64(bitPattern: config.seed))), (.lr, .real(s.lr)),
-      (.iters, .integer(Int64(config.iterations))), (.batchSize, .integer(Int64(config.batchSize))),
-      (.evalInterval, .integer(Int64(config.evalInterval))),
-      (.momentum, only(.momentum, s.momentum)),
-      (.adagradTheta, only(.adagrad, s.adagradTheta)), (.decayRate, only(.rmsprop, s.decayRate)),
-      (.beta1, only(.adam, s.beta1)), (.beta2, only(.adam, s.beta2)),
-      (.hidden, .text(config.hidden.map(String.init).joined(separator: ","))),
-      (.activation, .text(config.activation.rawValue)),
-      (.weightInit, .text(config.weightInit.description)),
-      (.batchnorm, .integer(config.batchNorm ? 1 : 0)), (.dataset, .text(run.dataset.rawValue)),
-    ]
     return SweepCell(
       arguments: arguments, label: label,
-      completedRuns: RunFilter(
-        optimizers: [kind.rawValue], statuses: [.completed], conditions: conditions),
-      dataset: run.dataset, batchSize: config.batchSize)
+      settings: RunSettings(config, dataset: run.dataset, datasetHash: nil), dataset: run.dataset)
   }
 
   /// Loads each data set the grid uses once, so missing or broken files, and batch
   /// sizes larger than the training set, stop the sweep before anything runs.
   func checkData(_ cells: [SweepCell]) throws {
-    for choice in DatasetChoice.allCases {
-      let batch = cells.filter { $0.dataset == choice }.map(\.batchSize).max()
+    for choice in DatasetName.allCases {
+      let batch = cells.filter { $0.dataset == choice }.map(\.settings.batchSize).max()
       guard let batch else { continue }
       let dir = dataDir ?? DataLocation.defaultDirectory(for: choice)
       let trainCount = try Dataset.load(name: choice.rawValue, directory: dir).trainCount
       guard batch <= trainCount else {
-        throw ValidationError(
+        throw InputError(
           "--batch-size \(batch) is larger than the training set (\(trainCount) images); use at most \(trainCount)"
         )
       }

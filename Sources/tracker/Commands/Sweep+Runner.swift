@@ -1,6 +1,8 @@
 // Sweep+Runner: runs a sweep's cells as child `tracker run` processes, --jobs at a
 // time, skipping cells that already have a completed run, forwarding Ctrl-C/SIGTERM
-// to the children, and reporting progress on stderr.
+// to the children, and reporting progress on stderr. Each child records its run
+// under an id the sweep chose (`--run-id`), and the sweep reads how the run ended
+// from the database, never from what the child printed.
 //
 // Why child processes rather than threads: each run is then exactly `tracker run`
 // (same validation, recording, signal handling and exit status), with its own
@@ -10,18 +12,12 @@
 // threads and the process-wide stop flag of RunSession need no sharing. The cost,
 // one process start and data load per run, is small next to a training run.
 import Foundation
-import Synchronization
 import TrackerReports
 import TrackerStore
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// Signals the sweep received: their count and the last one. Written by the signal
-/// handler (atomic stores are async-signal-safe), read by the scheduling loop.
-private let signalsReceived = Atomic<Int32>(0)
-private let lastSignal = Atomic<Int32>(0)
 
 struct SweepRunner {
   let cells: [SweepCell]
@@ -48,16 +44,10 @@ struct SweepRunner {
   private struct Child {
     let pid: pid_t
     let cell: Int
+    /// The id the child records its run under.
+    let runID: String
     let started: ContinuousClock.Instant
-    let output: String
     let errors: String
-  }
-
-  init(cells: [SweepCell], store: RunStore, databasePath: String, jobs: Int) {
-    self.cells = cells
-    self.store = store
-    self.databasePath = databasePath
-    self.jobs = jobs
   }
 
   // MARK: - Scheduling
@@ -67,8 +57,8 @@ struct SweepRunner {
       "tracker-sweep-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    installSignalHandlers()
-    defer { restoreSignalHandlers() }
+    StopSignals.catching(Self.stopSignals, secondEndsProcess: false)
+    defer { StopSignals.release(Self.stopSignals) }
 
     var result = Result(total: cells.count)
     var progress = SweepProgress(total: cells.count, jobs: jobs)
@@ -78,10 +68,9 @@ struct SweepRunner {
     while true {
       // Forward each signal once to every child (its own process group, so a
       // terminal's Ctrl-C reaches it only through us, exactly once).
-      let received = signalsReceived.load(ordering: .relaxed)
-      if received > forwarded {
+      let received = StopSignals.received
+      if received > forwarded, let signal = StopSignals.lastSignal {
         forwarded = received
-        let signal = lastSignal.load(ordering: .relaxed)
         result.stopSignal = signal
         let toChild = signal == SIGHUP ? SIGTERM : signal
         for child in running { kill(child.pid, toChild) }
@@ -132,37 +121,30 @@ struct SweepRunner {
     try store.runs(matching: cell.completedRuns, newestFirst: true, limit: 1).first?.id
   }
 
-  /// What a child's exit means, from its exit status and its last stdout line,
-  /// `run <id> <status>...` (Console.summary).
+  /// What a child's exit means, from its exit status and its run as the
+  /// database holds it (none when the child failed before it began one).
   private func record(
     _ child: Child, status: ExitStatus, seconds: Double, into result: inout Result,
     progress: inout SweepProgress
   ) {
     let label = cells[child.cell].label
-    let stdout = (try? String(contentsOfFile: child.output, encoding: .utf8)) ?? ""
-    let stderr = (try? String(contentsOfFile: child.errors, encoding: .utf8)) ?? ""
-    let summary = stdout.split(separator: "\n").last { $0.hasPrefix("run ") }.map(String.init)
-    let words = summary?.split(separator: " ").map(String.init) ?? []
-    let id = words.count > 2 ? words[1] : nil
-    let runStatus = words.count > 2 ? words[2].trimmingCharacters(in: [":"]) : nil
-    switch (status, runStatus) {
-    case (.exited(0), "completed"):
+    // A failed read counts the run as failed, saying why; the sweep goes on.
+    var readError: Error?
+    var run: StoredRun?
+    do { run = try store.run(id: child.runID) } catch { readError = error }
+    switch (status, run?.status) {
+    case (.exited(0), .completed):
       result.completed += 1
-      if let id { result.completedIDs.insert(id) }
-      let accuracy = summary.flatMap { line in
-        line.range(of: "final test acc ").flatMap {
-          Double(line[$0.upperBound...].prefix { $0 != "," })
-        }
-      }
+      result.completedIDs.insert(child.runID)
+      let accuracy = run?.summary.finalTestAccuracy
       progress.finished(
         label, "completed, final test acc \(Format.percent(accuracy))%", seconds: seconds)
-    case (_, "diverged"):
+    case (_, .diverged):
       result.diverged += 1
-      if let id { result.divergedIDs.insert(id) }
-      let iteration = summary.flatMap { line in
-        line.range(of: "at iteration ").map { line[$0.upperBound...].prefix(while: \.isNumber) }
-      }
-      progress.finished(label, "diverged at iteration \(iteration ?? "?")", seconds: seconds)
+      result.divergedIDs.insert(child.runID)
+      let iteration = run.flatMap { try? store.details(of: $0).divergedAt }
+      progress.finished(
+        label, "diverged at iteration \(iteration.map(String.init) ?? "?")", seconds: seconds)
     case (.exited(130), _), (.exited(143), _), (.signaled(SIGINT), _), (.signaled(SIGTERM), _):
       result.interrupted += 1
       _ = try? store.markAbandonedRuns()  // stopped before it could record that
@@ -171,6 +153,7 @@ struct SweepRunner {
       result.failed += 1
       // A killed child could not mark its run: mark it now, as list would.
       if case .signaled = status { _ = try? store.markAbandonedRuns() }
+      let stderr = (try? String(contentsOfFile: child.errors, encoding: .utf8)) ?? ""
       let message =
         stderr.split(separator: "\n").last { $0.hasPrefix("Error: ") }
         .map { String($0.dropFirst("Error: ".count)) }
@@ -178,7 +161,10 @@ struct SweepRunner {
       let why: String
       switch status {
       case .signaled(let signal): why = "killed by signal \(signal)"
-      case .exited(let code): why = message ?? "exit status \(code)"
+      case .exited(let code):
+        why =
+          readError.map { "cannot read its run back from the database: \($0)" } ?? message
+          ?? "exit status \(code)"
       }
       progress.finished(label, "failed: \(why)", seconds: seconds)
     }
@@ -202,13 +188,15 @@ struct SweepRunner {
     return signal != 0 && signal != 0x7F ? .signaled(signal) : .exited((status >> 8) & 0xFF)
   }
 
-  /// Starts `tracker run` for cell `index`, in its own process group, with stdout
-  /// and stderr going to files in `folder` (read when it ends) and stdin closed.
+  /// Starts `tracker run` for cell `index` under a new run id, in its own
+  /// process group, with stdout discarded, stderr going to a file in `folder`
+  /// (for a failed run's message) and stdin closed.
   private func spawn(_ index: Int, folder: URL) throws -> Child {
-    let output = folder.appendingPathComponent("\(index).out").path
     let errors = folder.appendingPathComponent("\(index).err").path
+    let runID = UUID().uuidString.lowercased()
     let arguments =
-      [Self.executable, "run", "--db", databasePath, "--quiet"] + cells[index].arguments
+      [Self.executable, "run", "--db", databasePath, "--quiet", "--run-id", runID]
+      + cells[index].arguments
 
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -230,7 +218,7 @@ struct SweepRunner {
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
     let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
@@ -242,8 +230,7 @@ struct SweepRunner {
     guard code == 0 else {
       throw StoreError("cannot start \(Self.executable): \(String(cString: strerror(code)))")
     }
-    return Child(
-      pid: pid, cell: index, started: .now, output: output, errors: errors)
+    return Child(pid: pid, cell: index, runID: runID, started: .now, errors: errors)
   }
 
   /// This very executable, so children are the same build of tracker.
@@ -256,17 +243,7 @@ struct SweepRunner {
 
   // MARK: - Signals
 
-  private func installSignalHandlers() {
-    signalsReceived.store(0, ordering: .relaxed)
-    for signal in [SIGINT, SIGTERM, SIGHUP] {
-      Glibc.signal(signal) { received in
-        lastSignal.store(received, ordering: .relaxed)
-        signalsReceived.add(1, ordering: .relaxed)
-      }
-    }
-  }
-
-  private func restoreSignalHandlers() {
-    for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
-  }
+  /// What stops a sweep: Ctrl-C, SIGTERM, and SIGHUP (its terminal closed), each
+  /// forwarded to the runs (SIGHUP as SIGTERM).
+  static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
 }
