@@ -40,22 +40,10 @@ private func narrow3(
     for k in 0..<i {
       let row = w + k &* o
       let (w0, w1, w2) = (load(row + j0), load(row + j1), load(row + j2))
-      let s0 = Float8(repeating: x0[k])
-      a0.addProduct(s0, w0)
-      a1.addProduct(s0, w1)
-      a2.addProduct(s0, w2)
-      let s1 = Float8(repeating: x1[k])
-      c0.addProduct(s1, w0)
-      c1.addProduct(s1, w1)
-      c2.addProduct(s1, w2)
-      let s2 = Float8(repeating: x2[k])
-      d0.addProduct(s2, w0)
-      d1.addProduct(s2, w1)
-      d2.addProduct(s2, w2)
-      let s3 = Float8(repeating: x3[k])
-      e0.addProduct(s3, w0)
-      e1.addProduct(s3, w1)
-      e2.addProduct(s3, w2)
+      accumulate(&a0, &a1, &a2, x0[k], w0, w1, w2)
+      accumulate(&c0, &c1, &c2, x1[k], w0, w1, w2)
+      accumulate(&d0, &d1, &d2, x2[k], w0, w1, w2)
+      accumulate(&e0, &e1, &e2, x3[k], w0, w1, w2)
     }
     func put(_ m: Int, _ p: Float8, _ q: Float8, _ t: Float8) {
       let row = out + (r + m) &* o
@@ -74,10 +62,7 @@ private func narrow3(
     var (a0, a1, a2) = (b0, b1, b2)
     for k in 0..<i {
       let row = w + k &* o
-      let s = Float8(repeating: xr[k])
-      a0.addProduct(s, load(row + j0))
-      a1.addProduct(s, load(row + j1))
-      a2.addProduct(s, load(row + j2))
+      accumulate(&a0, &a1, &a2, xr[k], load(row + j0), load(row + j1), load(row + j2))
     }
     let row = out + r &* o
     store(a0, row + j0)
@@ -103,18 +88,10 @@ private func narrow2(
     for k in 0..<i {
       let row = w + k &* o
       let (w0, w1) = (load(row + j0), load(row + j1))
-      let s0 = Float8(repeating: x0[k])
-      a0.addProduct(s0, w0)
-      a1.addProduct(s0, w1)
-      let s1 = Float8(repeating: x1[k])
-      c0.addProduct(s1, w0)
-      c1.addProduct(s1, w1)
-      let s2 = Float8(repeating: x2[k])
-      d0.addProduct(s2, w0)
-      d1.addProduct(s2, w1)
-      let s3 = Float8(repeating: x3[k])
-      e0.addProduct(s3, w0)
-      e1.addProduct(s3, w1)
+      accumulate(&a0, &a1, x0[k], w0, w1)
+      accumulate(&c0, &c1, x1[k], w0, w1)
+      accumulate(&d0, &d1, x2[k], w0, w1)
+      accumulate(&e0, &e1, x3[k], w0, w1)
     }
     func put(_ m: Int, _ p: Float8, _ q: Float8) {
       let row = out + (r + m) &* o
@@ -132,13 +109,34 @@ private func narrow2(
     var (a0, a1) = (b0, b1)
     for k in 0..<i {
       let row = w + k &* o
-      let s = Float8(repeating: xr[k])
-      a0.addProduct(s, load(row + j0))
-      a1.addProduct(s, load(row + j1))
+      accumulate(&a0, &a1, xr[k], load(row + j0), load(row + j1))
     }
     let row = out + r &* o
     store(a0, row + j0)
     store(a1, row + j1)
     r += 1
   }
+}
+
+// MARK: - One row's step
+
+/// (a, b, c) += x·(u, v, w): one input of one row, three blocks of outputs.
+@inline(__always)
+private func accumulate(
+  _ a: inout Float8, _ b: inout Float8, _ c: inout Float8, _ x: Float, _ u: Float8, _ v: Float8,
+  _ w: Float8
+) {
+  let s = Float8(repeating: x)
+  a.addProduct(s, u)
+  b.addProduct(s, v)
+  c.addProduct(s, w)
+}
+
+/// (a, b) += x·(u, v): one input of one row, two blocks of outputs.
+@inline(__always)
+private func accumulate(_ a: inout Float8, _ b: inout Float8, _ x: Float, _ u: Float8, _ v: Float8)
+{
+  let s = Float8(repeating: x)
+  a.addProduct(s, u)
+  b.addProduct(s, v)
 }

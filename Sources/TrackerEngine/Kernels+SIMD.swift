@@ -176,54 +176,6 @@ private func combine8(
   store((a0 + a1) + (a2 + a3), out)
 }
 
-// MARK: - Scatter: dw(c(k), :) += v(k)·g
-
-/// dw(c(k), 0..<o) += v(k)·g(0..<o) for each k    c,v:(count) g:(o) dw:(·,o)
-@inline(__always)
-func scatterRow<T: NetScalar>(
-  _ dw: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ c: UnsafePointer<UInt16>,
-  _ v: UnsafePointer<T>, count: Int, o: Int
-) {
-  if T.self == Float.self {
-    scatterRowFloat(asFloat(dw), asFloat(g), c, asFloat(v), count: count, o: o)
-    return
-  }
-  for k in 0..<count {
-    let row = dw + Int(c[k]) &* o
-    for j in 0..<o { row[j].addProduct(v[k], g[j]) }
-  }
-}
-
-@inline(__always)
-private func scatterRowFloat(
-  _ dw: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ c: UnsafePointer<UInt16>,
-  _ v: UnsafePointer<Float>, count: Int, o: Int
-) {
-  if o < 8 {
-    for k in 0..<count {
-      for j in 0..<o { dw[Int(c[k]) &* o + j].addProduct(v[k], g[j]) }
-    }
-    return
-  }
-  for k in 0..<count {
-    let row = dw + Int(c[k]) &* o
-    let s = Float8(repeating: v[k])
-    var j = 0
-    while j + 8 <= o {
-      var a = load(row + j)
-      a.addProduct(s, load(g + j))
-      store(a, row + j)
-      j += 8
-    }
-    // Single lanes for the rest: an overlapping 8-wide block would load what the
-    // previous block just stored, and such a partly overlapping load stalls.
-    while j < o {
-      row[j].addProduct(v[k], g[j])
-      j += 1
-    }
-  }
-}
-
 // MARK: - Helpers
 
 @inline(__always)

@@ -68,8 +68,8 @@ func sparseAffineForward<T: NetScalar>(
   }
 }
 
-/// `sparseAffineForward` in two passes: first every row's columns below
-/// `x.splitColumn` into `partial`, then the rest on top of it. Each pass reads half
+/// `sparseAffineForward` in two passes: first every row's columns below the
+/// split (`x.rowSplit`) into `partial`, then the rest on top of it. Each pass reads half
 /// of w (784 x 40 Floats is four times the L1 cache), which then mostly stays in
 /// L1 over a chunk of rows: about 15% faster on MNIST's test set. A row's result
 /// still depends only on that row.    partial:(rows.count,o) scratch

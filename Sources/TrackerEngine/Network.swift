@@ -172,39 +172,37 @@ final class Network<T: NetScalar> {
     runningVar: UnsafeMutablePointer<T>?, training: Bool
   ) {
     let n = rows.count
-    do {
-      let p = UnsafePointer(params.baseAddress!)
-      for (l, layer) in layout.layers.enumerated() {
-        let hidden = l < layout.hiddenCount
-        let o = layer.outputs
-        let out = hidden ? ws.affine[l] : ws.logits
-        let w = p + layer.weights.offset
-        let b = p + layer.bias.offset
-        if l == 0 && x.rowSplit != nil {
-          sparseAffineForwardSplit(out, x, rows: rows, w, b, o: o, partial: ws.partial)
-        } else if l == 0 {
-          sparseAffineForward(out, x, rows: rows, w, b, o: o)
-        } else {
-          denseAffineForward(out, ws.act[l - 1], w, b, iota: ws.iota, n: n, i: layer.inputs, o: o)
-        }
-        guard hidden else { continue }
-        var pre = UnsafePointer(out)
-        if let gamma = layer.gamma, let beta = layer.beta {
-          let mean = runningMean! + layer.statsOffset
-          let variance = runningVar! + layer.statsOffset
-          if training {
-            batchNormForwardTraining(
-              ws.normalizedOut[l], ws.centered[l], ws.normalized[l], ws.std[l], mean, variance,
-              ws.scratch, out, p + gamma.offset, p + beta.offset, n: n, h: o)
-          } else {
-            batchNormForwardInference(
-              ws.normalizedOut[l], out, p + gamma.offset, p + beta.offset, mean, variance, n: n,
-              h: o)
-          }
-          pre = UnsafePointer(ws.normalizedOut[l])
-        }
-        activationForward(ws.act[l], pre, count: n * o, activation)
+    let p = UnsafePointer(params.baseAddress!)
+    for (l, layer) in layout.layers.enumerated() {
+      let hidden = l < layout.hiddenCount
+      let o = layer.outputs
+      let out = hidden ? ws.affine[l] : ws.logits
+      let w = p + layer.weights.offset
+      let b = p + layer.bias.offset
+      if l == 0 && x.rowSplit != nil {
+        sparseAffineForwardSplit(out, x, rows: rows, w, b, o: o, partial: ws.partial)
+      } else if l == 0 {
+        sparseAffineForward(out, x, rows: rows, w, b, o: o)
+      } else {
+        denseAffineForward(out, ws.act[l - 1], w, b, iota: ws.iota, n: n, i: layer.inputs, o: o)
       }
+      guard hidden else { continue }
+      var pre = UnsafePointer(out)
+      if let gamma = layer.gamma, let beta = layer.beta {
+        let mean = runningMean! + layer.statsOffset
+        let variance = runningVar! + layer.statsOffset
+        if training {
+          batchNormForwardTraining(
+            ws.normalizedOut[l], ws.centered[l], ws.normalized[l], ws.std[l], mean, variance,
+            ws.scratch, out, p + gamma.offset, p + beta.offset, n: n, h: o)
+        } else {
+          batchNormForwardInference(
+            ws.normalizedOut[l], out, p + gamma.offset, p + beta.offset, mean, variance, n: n,
+            h: o)
+        }
+        pre = UnsafePointer(ws.normalizedOut[l])
+      }
+      activationForward(ws.act[l], pre, count: n * o, activation)
     }
   }
 
@@ -224,40 +222,36 @@ final class Network<T: NetScalar> {
   func backward(_ x: SparseRows<T>, labels: UnsafePointer<UInt8>, _ ws: Workspace<T>) {
     let n = x.count
     softmaxCrossEntropyBackward(ws.dLogits, ws.probs, labels, n: n, classes: layout.classes)
-    do {
-      do {
-        let p = UnsafePointer(params.baseAddress!)
-        let g = grads.baseAddress!
-        for l in stride(from: layout.layers.count - 1, through: 0, by: -1) {
-          let layer = layout.layers[l]
-          let o = layer.outputs
-          var dout = UnsafePointer(ws.dLogits)
-          if l < layout.hiddenCount {
-            // dAct(l) was written by the layer above; back through the activation,
-            // then batch norm, to the gradient of this layer's affine output.
-            let pre = layer.gamma == nil ? ws.affine[l] : ws.normalizedOut[l]
-            activationBackward(ws.dPre[l], ws.dAct[l], ws.act[l], pre, count: n * o, activation)
-            dout = UnsafePointer(ws.dPre[l])
-            if let gamma = layer.gamma, let beta = layer.beta {
-              batchNormBackward(
-                ws.dAffine[l], g + gamma.offset, g + beta.offset, ws.scratch, ws.dPre[l],
-                ws.centered[l],
-                ws.normalized[l], ws.std[l], p + gamma.offset, n: n, h: o)
-              dout = UnsafePointer(ws.dAffine[l])
-            }
-          }
-          let dw = g + layer.weights.offset
-          let db = g + layer.bias.offset
-          if l == 0 {
-            ws.columns.transpose(x)
-            sparseAffineBackward(dw, db, dout, ws.columns, sums: ws.scratch, zeros: ws.zeros, o: o)
-          } else {
-            denseAffineBackward(
-              ws.dAct[l - 1], dw, db, dout, ws.act[l - 1], p + layer.weights.offset,
-              t: ws.transposed,
-              sums: ws.scratch, zeros: ws.zeros, iota: ws.iota, n: n, i: layer.inputs, o: o)
-          }
+    let p = UnsafePointer(params.baseAddress!)
+    let g = grads.baseAddress!
+    for l in stride(from: layout.layers.count - 1, through: 0, by: -1) {
+      let layer = layout.layers[l]
+      let o = layer.outputs
+      var dout = UnsafePointer(ws.dLogits)
+      if l < layout.hiddenCount {
+        // dAct(l) was written by the layer above; back through the activation,
+        // then batch norm, to the gradient of this layer's affine output.
+        let pre = layer.gamma == nil ? ws.affine[l] : ws.normalizedOut[l]
+        activationBackward(ws.dPre[l], ws.dAct[l], ws.act[l], pre, count: n * o, activation)
+        dout = UnsafePointer(ws.dPre[l])
+        if let gamma = layer.gamma, let beta = layer.beta {
+          batchNormBackward(
+            ws.dAffine[l], g + gamma.offset, g + beta.offset, ws.scratch, ws.dPre[l],
+            ws.centered[l],
+            ws.normalized[l], ws.std[l], p + gamma.offset, n: n, h: o)
+          dout = UnsafePointer(ws.dAffine[l])
         }
+      }
+      let dw = g + layer.weights.offset
+      let db = g + layer.bias.offset
+      if l == 0 {
+        ws.columns.transpose(x)
+        sparseAffineBackward(dw, db, dout, ws.columns, sums: ws.scratch, zeros: ws.zeros, o: o)
+      } else {
+        denseAffineBackward(
+          ws.dAct[l - 1], dw, db, dout, ws.act[l - 1], p + layer.weights.offset,
+          t: ws.transposed,
+          sums: ws.scratch, zeros: ws.zeros, iota: ws.iota, n: n, i: layer.inputs, o: o)
       }
     }
   }

@@ -43,10 +43,9 @@ final class SparseRows<T: NetScalar> {
   let values: UnsafeMutablePointer<T>
   /// `pixelValue[p]` = T(p) / 255, so every image converts the same way.
   private let pixelValue: UnsafeMutablePointer<T>
-  /// After `split(at:)`: row r's entries with columns below `splitColumn` are
+  /// After `split(at: column)`: row r's entries with columns below `column` are
   /// `rowStart[r]..<rowSplit[r]`, the others `rowSplit[r]..<rowStart[r+1]`.
   private(set) var rowSplit: UnsafeMutablePointer<Int>?
-  private(set) var splitColumn = 0
 
   init(rowCapacity: Int, entryCapacity: Int, width: Int) {
     precondition(width <= Dataset.maximumPixelsPerImage, "column indices are UInt16")
@@ -87,7 +86,6 @@ final class SparseRows<T: NetScalar> {
   /// first layer's two-pass forward (`sparseAffineForwardSplit`).
   func split(at column: Int) {
     if rowSplit == nil { rowSplit = .allocate(capacity: max(count, 1)) }
-    splitColumn = column
     for r in 0..<count {
       var k = rowStart[r]
       while k < rowStart[r + 1] && Int(columns[k]) < column { k += 1 }

@@ -1,4 +1,4 @@
-// The training loop of the reference notebook, top to bottom: sample a batch,
+// The training loop of the reference notebook, top to bottom: next mini-batch,
 // forward, loss, zeroGrad, backward, optimizer step, report; every evalInterval
 // iterations, evaluate. Events go to the caller's `observe`, which may stop the
 // run. Same seed and configuration give bit-identical events on one machine,
@@ -39,139 +39,81 @@ public func train(
   guard data.trainCount > 0, data.testCount > 0 else {
     throw DataError.noImages(dataset: data.name)
   }
+  // The run's events keep `observe` until the run returns, and no longer.
+  return try withoutActuallyEscaping(observe) { try run(config, on: data, observe: $0) }
+}
+
+/// `train`, once the configuration and the data set have been checked.
+private func run(
+  _ config: TrainingConfig, on data: Dataset,
+  observe: @escaping (TrainingEvent) throws -> TrainingControl
+) throws -> TrainingSummary {
   let clock = ContinuousClock()
   let started = clock.now
-  var observing = Duration.zero
-  func report(_ event: TrainingEvent) throws -> TrainingControl {
-    let before = clock.now
-    defer { observing += clock.now - before }
-    return try observe(event)
-  }
 
-  let width = data.pixelsPerImage
+  // The model, its optimizer, and the buffers of one mini-batch.
   let layout = NetworkLayout(
-    inputs: width, hidden: config.hidden, classes: Dataset.classCount, batchNorm: config.batchNorm)
+    inputs: data.pixelsPerImage, hidden: config.hidden, classes: Dataset.classCount,
+    batchNorm: config.batchNorm)
   var rng = TrackerRandom(seed: config.seed)
   let network = Network<Float>(layout: layout, activation: config.activation)
   network.initialize(config.weightInit, &rng)
   var optimizer = makeOptimizer(config.optimizer, config.settings)
+  let batch = MiniBatch(size: config.batchSize, width: data.pixelsPerImage)
+  let ws = Workspace<Float>(layout: layout, capacity: batch.size)
 
-  // Converted once: the test set as sparse rows (with worker threads, on another
-  // thread while the first iterations train); buffers for one mini-batch.
-  let testImages = data.testImages
-  let testRows = Prepared(inBackground: config.threads > 1) {
-    let rows = testImages.withUnsafeBufferPointer { SparseRows<Float>(images: $0, width: width) }
-    rows.split(at: width / 2)
-    return Handed(rows)
+  // For evaluation: the test set, converted once (with worker threads, on another
+  // thread while the first iterations train). With workers, a test-set evaluation
+  // runs on a snapshot of the network while training goes on: two snapshots, one
+  // being evaluated while the other is filled.
+  let testSet = Prepared(inBackground: config.threads > 1) { TestSet(data) }
+  var snapshots = (config.threads > 1 ? 0..<2 : 0..<0).map { _ in
+    Network<Float>(layout: layout, activation: config.activation)
   }
-  let n = config.batchSize
-  let batch = SparseRows<Float>(rowCapacity: n, entryCapacity: n * width, width: width)
-  let batchIndices = UnsafeMutablePointer<Int>.allocate(capacity: n)
-  let batchLabels = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
-  defer {
-    batchIndices.deallocate()
-    batchLabels.deallocate()
-  }
-  let ws = Workspace<Float>(layout: layout, capacity: n)
   let evaluator = Evaluator<Float>(layout: layout, threads: config.threads)
-  defer { evaluator.close() }
+  // Jobs left running when the loop stops early read the test set until `close`.
+  defer { withExtendedLifetime(testSet) { evaluator.close() } }
+  var events = OrderedEvents(
+    observe, evaluator: evaluator, testCount: data.testCount, evalInterval: config.evalInterval)
 
-  // With worker threads, a test-set evaluation runs on a snapshot of the network
-  // while training goes on; its event, and the iteration events after it, are
-  // held back until it is done, so `observe` sees the events in the same order,
-  // with the same values, as without workers. Two snapshots: one being
-  // evaluated, one being filled.
-  let snapshots =
-    config.threads > 1
-    ? [
-      Network<Float>(layout: layout, activation: config.activation),
-      Network<Float>(layout: layout, activation: config.activation),
-    ]
-    : []
-  var evaluations = 0
-  var pending: (iteration: Int, trainAccuracy: Double, job: Evaluator<Float>.Job)?
-  var held: [(iteration: Int, loss: Double)] = []
-  held.reserveCapacity(config.evalInterval)
+  /// Accuracy on this iteration's mini-batch, and on the test set: on this thread,
+  /// or on a snapshot by the workers. False when `observe` said stop.
+  func evaluate(_ iteration: Int) throws -> Bool {
+    let trainCorrect = evaluator.correctCount(network, batch.rows, labels: batch.labels)
+    let trainAccuracy = Double(trainCorrect) / Double(batch.size)
+    let test = testSet.value
+    guard let snapshot = snapshots.first else {
+      let testCorrect = evaluator.correctCount(network, test.rows, labels: test.labels)
+      return try events.evaluation(
+        iteration, trainAccuracy: trainAccuracy, testCorrect: testCorrect)
+    }
+    snapshots.swapAt(0, 1)  // the next evaluation fills the other one
+    snapshot.copyState(from: network)
+    let job = evaluator.start(snapshot, test.rows, labels: test.labels)
+    return try events.evaluation(iteration, trainAccuracy: trainAccuracy, running: job)
+  }
 
-  var iterationsRun = 0
-  var finalTestAccuracy: Double?
-  try data.trainImages.withUnsafeBufferPointer { images in
-    try data.trainLabels.withUnsafeBufferPointer { labels in
-      try data.testLabels.withUnsafeBufferPointer { testLabels in
-        /// Reports an evaluation; false when `observe` said stop.
-        func reportEvaluation(_ iteration: Int, _ trainAccuracy: Double, _ testCorrect: Int)
-          throws -> Bool
-        {
-          let testAccuracy = Double(testCorrect) / Double(data.testCount)
-          finalTestAccuracy = testAccuracy
-          let event = TrainingEvent.evaluation(
-            iteration, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy)
-          return try report(event) == .proceed
-        }
-        /// Waits for the pending evaluation, then reports it and the iterations
-        /// held behind it; false when `observe` said stop.
-        func deliverPending() throws -> Bool {
-          guard let (iteration, trainAccuracy, job) = pending else { return true }
-          pending = nil
-          guard try reportEvaluation(iteration, trainAccuracy, evaluator.finish(job)) else {
-            return false
-          }
-          for (i, loss) in held {
-            iterationsRun = i
-            guard try report(.iteration(i, loss: loss)) == .proceed else { return false }
-          }
-          held.removeAll(keepingCapacity: true)
-          return true
-        }
-
-        for iteration in 1...config.iterations {
-          // Batch: batchSize indices drawn uniformly with replacement.
-          for b in 0..<n {
-            batchIndices[b] = rng.uniform(below: data.trainCount)
-            batchLabels[b] = labels[batchIndices[b]]
-          }
-          batch.removeAll()
-          batch.append(images: images.baseAddress!, indices: batchIndices, count: n)
-          // Forward and loss. This loss, of the pass whose gradient we apply, is the
-          // one reported: it describes the parameters before this step's update.
-          network.forward(batch, rows: 0..<n, ws, training: true)
-          let loss = network.loss(labels: batchLabels, n: n, ws)
-          network.zeroGrad()
-          network.backward(batch, labels: batchLabels, ws)
-          optimizer.step(network.params, UnsafeBufferPointer(network.grads))
-          if pending == nil {
-            iterationsRun = iteration
-            guard try report(.iteration(iteration, loss: loss)) == .proceed else { return }
-          } else {
-            held.append((iteration, loss))
-          }
-
-          if iteration % config.evalInterval == 0 {
-            let test = testRows.value.value
-            let trainCorrect = evaluator.correctCount(network, batch, labels: batchLabels)
-            let trainAccuracy = Double(trainCorrect) / Double(n)
-            if snapshots.isEmpty {
-              let testCorrect = evaluator.correctCount(
-                network, test, labels: testLabels.baseAddress!)
-              guard try reportEvaluation(iteration, trainAccuracy, testCorrect) else { return }
-            } else {
-              let snapshot = snapshots[evaluations % 2]
-              evaluations += 1
-              snapshot.copyState(from: network)
-              let job = evaluator.start(snapshot, test, labels: testLabels.baseAddress!)
-              guard try deliverPending() else { return }
-              pending = (iteration, trainAccuracy, job)
-            }
-          }
-        }
-        _ = try deliverPending()
-      }
+  for iteration in 1...config.iterations {
+    batch.draw(from: data, &rng)
+    // This loss, of the pass whose gradient we apply, is the one reported: it
+    // describes the parameters before this step's update.
+    network.forward(batch.rows, rows: 0..<batch.size, ws, training: true)
+    let loss = network.loss(labels: batch.labels, n: batch.size, ws)
+    network.zeroGrad()
+    network.backward(batch.rows, labels: batch.labels, ws)
+    optimizer.step(network.params, UnsafeBufferPointer(network.grads))
+    guard try events.iteration(iteration, loss: loss) else { break }
+    if iteration % config.evalInterval == 0 {
+      guard try evaluate(iteration) else { break }
     }
   }
-  let elapsed = clock.now - started - observing
+  try events.finish()
+
+  let elapsed = clock.now - started - events.observing
   let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
   return TrainingSummary(
-    iterationsRun: iterationsRun, finalTestAccuracy: finalTestAccuracy, trainingSeconds: seconds)
+    iterationsRun: events.iterationsRun, finalTestAccuracy: events.finalTestAccuracy,
+    trainingSeconds: seconds)
 }
 
 /// A value computed once: on a thread of its own when `inBackground`, else on the

@@ -96,6 +96,10 @@ public struct TrainingConfig: Sendable {
     func check(_ ok: Bool, _ option: String, _ problem: String) throws {
       if !ok { throw ConfigError(option: option, message: problem) }
     }
+    /// A decay or momentum coefficient: in [0, 1).
+    func checkFraction(_ x: Double, _ option: String) throws {
+      try check(x.isFinite && x >= 0 && x < 1, option, "must be in [0, 1) (got \(x))")
+    }
     try check(!hidden.isEmpty, "--hidden", "needs at least one hidden layer size, e.g. 40,20")
     try check(
       hidden.allSatisfy { (1...Self.maximumHiddenWidth).contains($0) }, "--hidden",
@@ -123,24 +127,16 @@ public struct TrainingConfig: Sendable {
     switch optimizer {
     case .sgd: break
     case .momentum:
-      try check(
-        s.momentum.isFinite && s.momentum >= 0 && s.momentum < 1, "--momentum",
-        "must be in [0, 1) (got \(s.momentum))")
+      try checkFraction(s.momentum, "--momentum")
     case .adagrad:
       try check(
         s.adagradTheta.isFinite && s.adagradTheta > 0, "--adagrad-theta",
         "must be a positive finite number (got \(s.adagradTheta))")
     case .rmsprop:
-      try check(
-        s.decayRate.isFinite && s.decayRate >= 0 && s.decayRate < 1, "--decay-rate",
-        "must be in [0, 1) (got \(s.decayRate))")
+      try checkFraction(s.decayRate, "--decay-rate")
     case .adam:
-      try check(
-        s.beta1.isFinite && s.beta1 >= 0 && s.beta1 < 1, "--beta1",
-        "must be in [0, 1) (got \(s.beta1))")
-      try check(
-        s.beta2.isFinite && s.beta2 >= 0 && s.beta2 < 1, "--beta2",
-        "must be in [0, 1) (got \(s.beta2))")
+      try checkFraction(s.beta1, "--beta1")
+      try checkFraction(s.beta2, "--beta2")
     }
   }
 }

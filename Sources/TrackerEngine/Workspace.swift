@@ -1,6 +1,6 @@
-// Preallocated activation and gradient buffers for up to `capacity` rows, carved
-// out of one allocation, so a training iteration or an evaluation chunk allocates
-// nothing. One workspace serves one thread at a time.
+// Preallocated activation and gradient buffers for up to `capacity` rows, each
+// allocated once, where it is named, so a training iteration or an evaluation
+// chunk allocates nothing. One workspace serves one thread at a time.
 
 final class Workspace<T: NetScalar> {
   let capacity: Int
@@ -39,81 +39,62 @@ final class Workspace<T: NetScalar> {
   private(set) lazy var columns = SparseColumns<T>(width: inputs, entryCapacity: capacity * inputs)
 
   private let inputs: Int
-  private let arena: UnsafeMutablePointer<T>
-  private let iotaCount: Int
+  /// The buffers above of type T, to free.
+  private let owned: [UnsafeMutablePointer<T>]
 
   init(layout: NetworkLayout, capacity: Int) {
     precondition(capacity > 0, "workspace capacity must be positive")
     self.capacity = capacity
     inputs = layout.inputs
-    var sizes: [Int] = []
+    var owned: [UnsafeMutablePointer<T>] = []
+    /// A buffer of `count` zeros (at least one) starting on a cache line, as the
+    /// parameters do (see `Network`).
+    func take(_ count: Int) -> UnsafeMutablePointer<T> {
+      let count = max(count, 1)
+      let raw = UnsafeMutableRawPointer.allocate(
+        byteCount: count * MemoryLayout<T>.stride, alignment: 64)
+      let buffer = raw.bindMemory(to: T.self, capacity: count)
+      buffer.initialize(repeating: 0, count: count)
+      owned.append(buffer)
+      return buffer
+    }
+    var affine: [UnsafeMutablePointer<T>] = []
+    var (centered, normalized, normalizedOut, std) = (affine, affine, affine, affine)
+    var (act, dAct, dPre, dAffine) = (affine, affine, affine, affine)
     for layer in layout.layers.dropLast() {
-      let h = layer.outputs
+      let (n, h) = (capacity, layer.outputs)
       let bn = layer.gamma != nil
-      // affine, centered, normalized, normalizedOut, std, act, dAct, dPre, dAffine
-      sizes += [
-        capacity * h, bn ? capacity * h : 0, bn ? capacity * h : 0, bn ? capacity * h : 0,
-        bn ? h : 0,
-      ]
-      sizes += [capacity * h, capacity * h, capacity * h, bn ? capacity * h : 0]
-    }
-    let classes = layout.classes
-    let transposeSize =
-      layout.layers.dropFirst().map { $0.inputs * max($0.outputs, capacity) }.max() ?? 0
-    sizes += [capacity * classes, capacity * classes, capacity * classes, 2 * layout.widest]
-    sizes += [transposeSize, layout.widest, capacity * layout.layers[0].outputs]
-    let total = sizes.reduce(0, +)
-    arena = .allocate(capacity: total)
-    arena.initialize(repeating: 0, count: total)
-    var pointers = [UnsafeMutablePointer<T>]()
-    var cursor = arena
-    for size in sizes {
-      pointers.append(cursor)
-      cursor += size
-    }
-    var k = 0
-    func next() -> UnsafeMutablePointer<T> {
-      defer { k += 1 }
-      return pointers[k]
-    }
-    var affine = [UnsafeMutablePointer<T>]()
-    var centered = affine
-    var normalized = affine
-    var normalizedOut = affine
-    var std = affine
-    var act = affine
-    var dAct = affine
-    var dPre = affine
-    var dAffine = affine
-    for _ in layout.layers.dropLast() {
-      affine.append(next())
-      centered.append(next())
-      normalized.append(next())
-      normalizedOut.append(next())
-      std.append(next())
-      act.append(next())
-      dAct.append(next())
-      dPre.append(next())
-      dAffine.append(next())
+      affine.append(take(n * h))
+      centered.append(take(bn ? n * h : 0))
+      normalized.append(take(bn ? n * h : 0))
+      normalizedOut.append(take(bn ? n * h : 0))
+      std.append(take(bn ? h : 0))
+      act.append(take(n * h))
+      dAct.append(take(n * h))
+      dPre.append(take(n * h))
+      dAffine.append(take(bn ? n * h : 0))
     }
     (self.affine, self.centered, self.normalized, self.normalizedOut, self.std) =
       (affine, centered, normalized, normalizedOut, std)
     (self.act, self.dAct, self.dPre, self.dAffine) = (act, dAct, dPre, dAffine)
-    logits = next()
-    probs = next()
-    dLogits = next()
-    scratch = next()
-    transposed = next()
-    zeros = next()
-    partial = next()
-    iotaCount = max(layout.widest, capacity)
+    let classes = layout.classes
+    logits = take(capacity * classes)
+    probs = take(capacity * classes)
+    dLogits = take(capacity * classes)
+    scratch = take(2 * layout.widest)
+    transposed = take(
+      layout.layers.dropFirst().map { $0.inputs * max($0.outputs, capacity) }.max() ?? 0)
+    zeros = take(layout.widest)
+    partial = take(capacity * layout.layers[0].outputs)
+    let iotaCount = max(layout.widest, capacity)
     precondition(iotaCount <= Int(UInt16.max) + 1, "column indices are UInt16")
     iota = .allocate(capacity: iotaCount)
     for k in 0..<iotaCount { iota[k] = UInt16(truncatingIfNeeded: k) }
+    self.owned = owned
   }
 
   deinit {
-    arena.deallocate()
+    for buffer in owned { buffer.deallocate() }
     iota.deallocate()
   }
 }

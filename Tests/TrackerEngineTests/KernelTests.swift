@@ -17,6 +17,25 @@ final class KernelTests: XCTestCase {
     XCTAssertLessThanOrEqual(difference, 1e-5 * max(1, scale), what, file: file, line: line)
   }
 
+  /// `fast(out, w, b)`, a fast forward of `rows` of `x` with random w:(x.width,o)
+  /// and b:(o), against the naive forward of the same rows made dense.
+  func assertForwardMatchesNaive(
+    _ x: SparseRows<Float>, rows: Range<Int>, o: Int, _ rng: inout TrackerRandom, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line,
+    fast: (UnsafeMutablePointer<Float>, [Float], [Float]) -> Void
+  ) {
+    let i = x.width
+    let w: [Float] = randomValues(i * o, &rng)
+    let b: [Float] = randomValues(o, &rng)
+    var out = [Float](repeating: .nan, count: rows.count * o)
+    out.withUnsafeMutableBufferPointer { fast($0.baseAddress!, w, b) }
+    let dense = rows.flatMap { x.dense(row: $0) }.map(Double.init)
+    var naive = [Double](repeating: 0, count: rows.count * o)
+    affineForwardNaive(
+      &naive, dense, w.map(Double.init), b.map(Double.init), n: rows.count, i: i, o: o)
+    assertClose(out, naive, what, file: file, line: line)
+  }
+
   func testSparseForwardMatchesNaive() {
     var rng = TrackerRandom(seed: 11)
     let n = 6
@@ -25,18 +44,10 @@ final class KernelTests: XCTestCase {
         for zeros in [0.0, 0.8, 1.0] {
           let images = randomImages(n, width: i, zeros: zeros, &rng)
           let x = images.withUnsafeBufferPointer { SparseRows<Float>(images: $0, width: i) }
-          let w: [Float] = randomValues(i * o, &rng)
-          let b: [Float] = randomValues(o, &rng)
           // Rows 1..<n, to check that `rows` is honoured.
-          var fast = [Float](repeating: .nan, count: (n - 1) * o)
-          fast.withUnsafeMutableBufferPointer {
-            sparseAffineForward($0.baseAddress!, x, rows: 1..<n, w, b, o: o)
-          }
-          let dense = (1..<n).flatMap { x.dense(row: $0) }.map(Double.init)
-          var naive = [Double](repeating: 0, count: (n - 1) * o)
-          affineForwardNaive(
-            &naive, dense, w.map(Double.init), b.map(Double.init), n: n - 1, i: i, o: o)
-          assertClose(fast, naive, "sparse forward i=\(i) o=\(o) zeros=\(zeros)")
+          assertForwardMatchesNaive(
+            x, rows: 1..<n, o: o, &rng, "sparse forward i=\(i) o=\(o) zeros=\(zeros)"
+          ) { out, w, b in sparseAffineForward(out, x, rows: 1..<n, w, b, o: o) }
         }
       }
     }
@@ -51,21 +62,15 @@ final class KernelTests: XCTestCase {
           let images = randomImages(n, width: i, zeros: 0.6, &rng)
           let x = images.withUnsafeBufferPointer { SparseRows<Float>(images: $0, width: i) }
           x.split(at: split)
-          let w: [Float] = randomValues(i * o, &rng)
-          let b: [Float] = randomValues(o, &rng)
-          var fast = [Float](repeating: .nan, count: (n - 2) * o)
           var partial = [Float](repeating: .nan, count: (n - 2) * o)
-          fast.withUnsafeMutableBufferPointer { out in
-            partial.withUnsafeMutableBufferPointer { partial in
+          assertForwardMatchesNaive(
+            x, rows: 1..<(n - 1), o: o, &rng, "split forward i=\(i) o=\(o) split=\(split)"
+          ) { out, w, b in
+            partial.withUnsafeMutableBufferPointer {
               sparseAffineForwardSplit(
-                out.baseAddress!, x, rows: 1..<(n - 1), w, b, o: o, partial: partial.baseAddress!)
+                out, x, rows: 1..<(n - 1), w, b, o: o, partial: $0.baseAddress!)
             }
           }
-          let dense = (1..<(n - 1)).flatMap { x.dense(row: $0) }.map(Double.init)
-          var naive = [Double](repeating: 0, count: (n - 2) * o)
-          affineForwardNaive(
-            &naive, dense, w.map(Double.init), b.map(Double.init), n: n - 2, i: i, o: o)
-          assertClose(fast, naive, "split forward i=\(i) o=\(o) split=\(split)")
         }
       }
     }
