@@ -10,6 +10,8 @@ public struct CompareReport {
   /// Lines drawn between the table and its notes (the groups' test accuracy
   /// sparklines, `Sparkline.compareLines`); table format only.
   public var curves: [String] = []
+  /// The terminal's width: the table format fits it.
+  public var width = 80
 
   public init(groups: [RunGroup], margin: Double, curves: [String] = []) {
     self.groups = groups
@@ -51,7 +53,8 @@ public struct CompareReport {
     typealias Column = TextTable.Column
     let table = TextTable(
       columns: [
-        Column(title: "group", alignment: .left), Column(title: "runs"), Column(title: "mean"),
+        Column(title: "group", alignment: .left, cuttable: true), Column(title: "runs"),
+        Column(title: "mean"),
         Column(title: "sd"), Column(title: "min"), Column(title: "max"),
         Column(title: "acc %", top: "best"), Column(title: "start"), Column(title: "never"),
         Column(title: "loss", top: "final"), Column(title: "time", top: "mean"),
@@ -60,7 +63,26 @@ public struct CompareReport {
         .init(title: "final test acc %", columns: 2...5), .init(title: "learning", columns: 7...8),
       ],
       rows: groups.map(cells))
-    return table.render() + (curves + notes()).map { $0 + "\n" }.joined()
+    var fitted = table
+    fitted.maximumWidth = max(60, width)
+    // The settings every group shares, said once (with one group, its label says none).
+    let header = CurveCharts.settingsNote(groups).flatMap { Self.wrap($0, width: max(60, width)) }
+    return (header.map { $0 + "\n" }.joined()) + fitted.render()
+      + (curves + notes()).map { $0 + "\n" }.joined()
+  }
+
+  /// `text` in lines of at most `width` characters, broken at spaces.
+  static func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    return line.isEmpty ? lines : lines + [line]
   }
 
   func markdown() -> String {

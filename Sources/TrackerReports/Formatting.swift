@@ -52,3 +52,10 @@ public enum Format {
     value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
   }
 }
+
+public enum Plural {
+  /// "1 run", "2 runs"; `plural` for irregular nouns.
+  public static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+  }
+}

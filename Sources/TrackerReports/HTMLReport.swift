@@ -22,6 +22,11 @@ public struct HTMLReport {
   public var curves: [CurveMetric: [GroupCurve]]
   /// Each run's test accuracy, by `seq`, for its sparkline.
   public var testCurves: [Int64: [CurvePoint]]
+  /// Each metric's curves of the runs drawn one by one
+  /// (`CurveCharts.drawsSeeds`), by `seq`.
+  public var seedCurves: [CurveMetric: [Int64: [CurvePoint]]] = [:]
+  /// The loss chart's moving average window (1: none).
+  public var lossSmoothing = 1
 
   public init(
     title: String, databasePath: String, generatedAt: Date, trackerVersion: String,
@@ -69,7 +74,8 @@ public struct HTMLReport {
       out.element(
         "p", [:],
         text: "Completed runs, grouped by optimizer and every hyperparameter except the seed;"
-          + " a group is labelled by what sets it apart. Accuracies in percent.")
+          + " a group is labelled by what sets it apart. Accuracies in percent."
+          + CurveCharts.settingsNote(groups).map { " " + $0 }.joined())
       groupTable(&out)
       out.open("p", ["class": "notes"])
       for line in CompareReport(groups: groups, margin: margin).notes() {
@@ -80,11 +86,22 @@ public struct HTMLReport {
       for (index, drawn) in Self.charts.enumerated() {
         var chart = CurveCharts.groups(
           curves[drawn.metric] ?? [], metric: drawn.metric, logScale: drawn.logScale,
-          what: "completed runs")
+          what: "completed runs",
+          options: .init(
+            smoothing: drawn.metric == .loss ? lossSmoothing : 1,
+            seedCurves: seedCurves[drawn.metric] ?? [:]))
         chart.id = "chart\(index + 1)"
         out.open("figure")
         out.raw(chart.svg(standalone: false))
         out.close("figure")
+        if index == 0 {
+          // The final accuracies zoomed, right after the curves they end.
+          var final = FinalAccuracyChart.groups(groups)
+          final.id = "final"
+          out.open("figure")
+          out.raw(final.svg(standalone: false))
+          out.close("figure")
+        }
       }
     }
 
@@ -108,6 +125,7 @@ public struct HTMLReport {
   // MARK: - Tables
 
   private func groupTable(_ out: inout SVGWriter) {
+    out.open("div", ["class": "scroll"])
     out.open("table", ["class": "groups"])
     out.open("thead")
     out.open("tr")
@@ -131,10 +149,8 @@ public struct HTMLReport {
     for (index, group) in groups.enumerated() {
       let accuracy = group.finalTestAccuracy
       out.open("tr")
-      out.open("td", ["class": "left"])
-      out.element(
-        "span",
-        ["class": "swatch", "style": "background: \(styles[index].color)"], text: "")
+      out.open("td", ["class": "left label"])
+      out.raw(Self.swatch(styles[index]))
       out.raw(XML.escape(group.label) + "\n")
       out.close("td")
       for cell in [
@@ -151,6 +167,21 @@ public struct HTMLReport {
     }
     out.close("tbody")
     out.close("table")
+    out.close("div")
+  }
+
+  /// A group's line as the charts draw it: its colour and dash, 28 by 12 pixels.
+  static func swatch(_ style: (color: String, dash: String)) -> String {
+    var out = SVGWriter()
+    out.open("svg", ["class": "swatch", "width": "28", "height": "12", "viewBox": "0 0 28 12"])
+    out.element(
+      "line",
+      [
+        "x1": "1", "y1": "6", "x2": "27", "y2": "6", "stroke": style.color, "stroke-width": "3",
+        "stroke-dasharray": style.dash,
+      ])
+    out.close("svg")
+    return out.text
   }
 
   /// The mean test accuracy over the group's runs at each evaluation.
@@ -171,19 +202,21 @@ public struct HTMLReport {
     .momentum, .adagradTheta, .decayRate, .beta1, .beta2,
   ]
 
-  /// Hyperparameters that differ between the listed runs get a column each
-  /// (the optimizers' own settings share one); the ones every run shares are
-  /// said once above the table.
+  /// Hyperparameters that differ between the listed runs are shown: the
+  /// first two numeric ones (lr, typically) in columns of their own, the rest
+  /// as key=value in one column that wraps, so the table fits the page; the
+  /// ones every run shares are said once above the table.
   private func runTable(_ out: inout SVGWriter) {
     guard !runs.isEmpty else {
       out.element("p", [:], text: "No runs selected.")
       return
     }
     func varies(_ parameter: HyperParameter) -> Bool { Set(runs.map { $0[parameter] }).count > 1 }
-    let columns = HyperParameter.grouping.filter {
-      varies($0) && !Self.optimizerSettings.contains($0)
-    }
-    let settings = Self.optimizerSettings.filter(varies)
+    let columns = Array(
+      HyperParameter.grouping.filter {
+        varies($0) && !Self.optimizerSettings.contains($0) && $0.kind != .text
+      }.prefix(2))
+    let settings = HyperParameter.grouping.filter { varies($0) && !columns.contains($0) }
     let common = HyperParameter.grouping.filter { !columns.contains($0) && !settings.contains($0) }
       .compactMap { parameter in
         parameter.display(runs[0][parameter]).map { "\(parameter.rawValue)=\($0)" }
@@ -203,7 +236,7 @@ public struct HTMLReport {
       ("final\nloss", false), ("time", false), ("started\n(UTC)", true),
     ]
     titles += columns.map { ($0.rawValue, $0.kind == .text) }
-    if !settings.isEmpty { titles.append(("optimizer\nsettings", true)) }
+    if !settings.isEmpty { titles.append(("other\nsettings", true)) }
     if labelled { titles.append(("name, tags", true)) }
     titles.append(("test\naccuracy", true))
     for (title, left) in titles {
@@ -244,7 +277,7 @@ public struct HTMLReport {
       if labelled {
         let label = ([run.name].compactMap { $0 } + run.tags.map { "\($0.key)=\($0.value)" })
           .joined(separator: " ")
-        out.element("td", ["class": "left"], text: label)
+        out.element("td", ["class": "left wrap"], text: label)
       }
       let curve = testCurves[run.seq] ?? []
       out.element(
@@ -274,13 +307,14 @@ public struct HTMLReport {
     th { background: #f3f3f3; font-weight: 600; vertical-align: bottom; }
     div.scroll { overflow-x: auto; }
     th.left, td.left { text-align: left; }
-    td.id { font-family: "DejaVu Sans Mono", monospace; font-size: 11px; }
-    td.wrap { white-space: normal; min-width: 8em; }
+    td.id { font-family: "DejaVu Sans Mono", monospace; font-size: 11px; white-space: normal;
+      word-break: break-all; max-width: 11em; }
+    td.wrap { white-space: normal; min-width: 8em; max-width: 22em; }
+    td.label { white-space: normal; min-width: 12em; max-width: 26em; }
     td.spark { font-family: "DejaVu Sans Mono", monospace; text-align: left; color: #348ABD;
       letter-spacing: -1px; }
     tbody tr:nth-child(even) { background: #fafafa; }
-    .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px;
-      vertical-align: -1px; border-radius: 2px; }
+    svg.swatch { display: inline-block; margin-right: 6px; vertical-align: 0; }
     .status-failed, .status-diverged, .status-interrupted { color: #B03A2E; }
     .status-running { color: #8A6D00; }
     figure { margin: 16px 0; }

@@ -16,7 +16,7 @@ extension LineChart {
     let plot = layout.plot
     var out = SVGWriter()
     if standalone { out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") }
-    let size = (SVG.number(width), SVG.number(height))
+    let size = (SVG.number(layout.width), SVG.number(layout.height))
     if standalone {
       out.open(
         "svg",
@@ -36,21 +36,25 @@ extension LineChart {
     out.element(
       "rect", ["x": "0", "y": "0", "width": size.0, "height": size.1, "fill": "#FFFFFF"])
 
-    // Title and subtitle, centred over the plot.
-    let centre = SVG.number(plot.x + plot.width / 2)
+    // Title and subtitle, centred over the plot but never past the figure's edges.
+    func centre(_ text: String, size: Double) -> String {
+      let half = SVG.textWidth(text, size: size) / 2
+      return SVG.number(max(8 + half, min(layout.width - 8 - half, plot.x + plot.width / 2)))
+    }
     out.element(
       "text",
       [
-        "class": "title", "x": centre, "y": "30", "text-anchor": "middle",
-        "font-size": SVG.number(Self.titleSize), "fill": Self.ink,
+        "class": "title", "x": centre(title, size: Self.titleSize), "y": "30",
+        "text-anchor": "middle", "font-size": SVG.number(Self.titleSize), "fill": Self.ink,
       ], text: title)
-    if !subtitle.isEmpty {
+    for (index, line) in layout.subtitleLines.enumerated() {
       out.element(
         "text",
         [
-          "class": "subtitle", "x": centre, "y": "52", "text-anchor": "middle",
+          "class": "subtitle", "x": centre(line, size: Self.subtitleSize),
+          "y": SVG.number(52 + 16 * Double(index)), "text-anchor": "middle",
           "font-size": SVG.number(Self.subtitleSize), "fill": Self.muted,
-        ], text: subtitle)
+        ], text: line)
     }
 
     // Panel and grid.
@@ -74,8 +78,9 @@ extension LineChart {
     out.close("g")
 
     drawSeries(&out, layout)
+    drawReferences(&out, layout)
     drawAxes(&out, layout)
-    if let legend = layout.legend { drawLegend(&out, legend) }
+    if let legend = layout.legend { drawLegend(&out, legend, layout.legendItems) }
     out.close("svg")
     return out.text
   }
@@ -117,15 +122,19 @@ extension LineChart {
           "circle",
           [
             "class": "marker", "cx": SVG.number(points[0].x), "cy": SVG.number(points[0].y),
-            "r": "3.5", "fill": series.color,
+            "r": SVG.number(series.lineWidth + 1.5), "fill": series.color,
+            "fill-opacity": SVG.number(series.opacity),
           ])
       } else if !points.isEmpty {
         out.element(
           "path",
           [
-            "class": "line", "d": SVG.polyline(points), "fill": "none", "stroke": series.color,
-            "stroke-width": "2", "stroke-linejoin": "round", "stroke-linecap": "round",
-            "stroke-dasharray": series.dashed ? "7 4" : "none",
+            "class": series.inLegend ? "line" : "seed-line", "d": SVG.polyline(points),
+            "fill": "none", "stroke": series.color,
+            "stroke-width": SVG.number(series.lineWidth),
+            "stroke-opacity": SVG.number(series.opacity),
+            "stroke-linejoin": "round", "stroke-linecap": "round",
+            "stroke-dasharray": series.dash,
           ])
       }
       out.close("g")
@@ -183,7 +192,43 @@ extension LineChart {
       ], text: yLabel)
   }
 
-  private func drawLegend(_ out: inout SVGWriter, _ box: Box) {
+  /// The dotted chance line with its label, and the markers on the x axis.
+  private func drawReferences(_ out: inout SVGWriter, _ layout: Layout) {
+    let plot = layout.plot
+    if let baseline, yScale == .linear || baseline.value > 0 {
+      let y = layout.y.position(baseline.value)
+      if y >= plot.y && y <= plot.maxY {
+        out.element(
+          "line",
+          [
+            "class": "baseline", "x1": SVG.number(plot.x), "y1": SVG.number(y),
+            "x2": SVG.number(plot.maxX), "y2": SVG.number(y), "stroke": Self.muted,
+            "stroke-width": "1.5", "stroke-dasharray": "2 3",
+          ])
+        out.element(
+          "text",
+          [
+            "class": "baseline-label", "x": SVG.number(plot.maxX - 6), "y": SVG.number(y - 5),
+            "text-anchor": "end", "font-size": SVG.number(Self.legendSize - 1), "fill": Self.muted,
+          ], text: baseline.label)
+      }
+    }
+    for marker in markers {
+      let x = layout.x.position(marker.x)
+      guard x >= plot.x && x <= plot.maxX else { continue }
+      let y = plot.maxY
+      out.element(
+        "path",
+        [
+          "class": "start-marker",
+          "d": "M\(SVG.number(x)) \(SVG.number(y - 9)) L\(SVG.number(x - 5)) \(SVG.number(y))"
+            + " L\(SVG.number(x + 5)) \(SVG.number(y)) Z",
+          "fill": marker.color, "stroke": "#FFFFFF", "stroke-width": "0.8",
+        ])
+    }
+  }
+
+  private func drawLegend(_ out: inout SVGWriter, _ box: Box, _ items: [LegendItem]) {
     out.open("g", ["class": "legend", "font-size": SVG.number(Self.legendSize)])
     out.element(
       "rect",
@@ -192,29 +237,33 @@ extension LineChart {
         "height": SVG.number(box.height), "rx": "3", "fill": "#FFFFFF", "fill-opacity": "0.9",
         "stroke": "#CCCCCC",
       ])
-    for (index, series) in series.enumerated() {
-      let middle = box.y + 8 + Self.legendRow * (Double(index) + 0.5)
+    for item in items {
+      let series = series[item.series]
+      let (left, middle) = (item.x + 10, item.y)
       if !series.band.isEmpty {
         out.element(
           "rect",
           [
-            "x": SVG.number(box.x + 10), "y": SVG.number(middle - 6), "width": "24", "height": "12",
+            "x": SVG.number(left), "y": SVG.number(middle - 6), "width": "24", "height": "12",
             "fill": series.color, "fill-opacity": "0.2",
           ])
       }
       out.element(
         "line",
         [
-          "x1": SVG.number(box.x + 10), "y1": SVG.number(middle), "x2": SVG.number(box.x + 34),
+          "x1": SVG.number(left), "y1": SVG.number(middle), "x2": SVG.number(left + 24),
           "y2": SVG.number(middle), "stroke": series.color, "stroke-width": "2.5",
-          "stroke-dasharray": series.dashed ? "7 4" : "none",
+          "stroke-dasharray": series.dash,
         ])
-      out.element(
-        "text",
-        [
-          "x": SVG.number(box.x + 42), "y": SVG.number(middle + Self.legendSize * 0.35),
-          "fill": Self.ink,
-        ], text: series.label)
+      for (index, line) in item.lines.enumerated() {
+        out.element(
+          "text",
+          [
+            "x": SVG.number(left + 32),
+            "y": SVG.number(middle + Self.legendSize * 0.35 + Self.legendLine * Double(index)),
+            "fill": Self.ink,
+          ], text: line)
+      }
     }
     out.close("g")
   }

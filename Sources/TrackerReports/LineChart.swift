@@ -1,8 +1,9 @@
 // LineChart: one chart of curves against iteration, drawn as SVG: title,
 // axes with nice ticks, grid, each series as a line with an optional light
 // band (min-max over runs), and a legend placed where it hides no data (as
-// matplotlib's loc="best"), else beside the plot. The look follows the
-// reference notebook, which used matplotlib's ggplot style.
+// matplotlib's loc="best"), else below the plot, where it wraps into columns
+// and never narrows the plot. The look follows the reference notebook, which
+// used matplotlib's ggplot style.
 import Foundation
 
 public struct LineChart {
@@ -35,16 +36,36 @@ public struct LineChart {
     public var color: String
     public var points: [Point]
     public var band: [Span]
-    public var dashed: Bool
+    /// An SVG stroke-dasharray ("7 4"), or "none" for a solid line.
+    public var dash: String
+    /// Stroke width in pixels: 2 for a group's mean, thinner for one seed.
+    public var lineWidth = 2.0
+    public var opacity = 1.0
+    /// False for lines the legend need not name (one seed of a group).
+    public var inLegend = true
 
     public init(
-      label: String, color: String, points: [Point], band: [Span] = [], dashed: Bool = false
+      label: String, color: String, points: [Point], band: [Span] = [], dashed: Bool = false,
+      dash: String? = nil
     ) {
       self.label = label
       self.color = color
       self.points = points
       self.band = band
-      self.dashed = dashed
+      self.dash = dash ?? (dashed ? "7 4" : "none")
+    }
+
+    public var dashed: Bool { dash != "none" }
+  }
+
+  /// A mark on the x axis in a series' colour (a group's learning start).
+  public struct Marker {
+    public var x: Double
+    public var color: String
+
+    public init(x: Double, color: String) {
+      self.x = x
+      self.color = color
     }
   }
 
@@ -58,7 +79,13 @@ public struct LineChart {
   public var xDomain: ClosedRange<Double>?
   /// nil: from the data (from 0 on a linear axis).
   public var yDomain: ClosedRange<Double>?
+  /// A dotted horizontal line and its label (chance accuracy).
+  public var baseline: (value: Double, label: String)?
+  /// Triangles on the x axis.
+  public var markers: [Marker] = []
   public var width = 900.0
+  /// The height wanted; a legend below the plot makes the figure taller
+  /// rather than the plot shorter than `minimumPlotShare` of it.
   public var height = 560.0
   /// Prefix of the ids in the SVG, unique per document (a report inlines
   /// several charts, and ids must not clash).
@@ -95,15 +122,26 @@ public struct LineChart {
 
   /// Where everything goes, in pixels.
   struct Layout {
+    /// The figure's size: `width` by `height`, or taller for a legend below.
+    var width: Double
+    var height: Double
+    var subtitleLines: [String]
     var plot: Box
     var x: Scale
     var y: Scale
     var xTicks: [Double]
     var yTicks: [Double]
     var legend: Box?
-    /// True when no spot inside the plot was free and the legend sits beside it.
+    /// Each entry of the legend: the series, where its first line's middle
+    /// is, and its label wrapped into lines.
+    var legendItems: [(series: Int, x: Double, y: Double, lines: [String])] = []
+    /// True when no spot inside the plot was free and the legend sits below it.
     var legendOutside: Bool
   }
+
+  /// The plot is never narrower than this share of the figure's width, nor
+  /// shorter than this share of its `height`.
+  public static let minimumPlotShare = 0.5
 
   static let titleSize = 18.0
   static let subtitleSize = 13.0
@@ -144,47 +182,63 @@ public struct LineChart {
     return (low / step).rounded(.down) * step...(high / step).rounded(.up) * step
   }
 
-  var legendSize: (width: Double, height: Double) {
-    let text = series.map { SVG.textWidth($0.label, size: Self.legendSize) }.max() ?? 0
-    return (10 + 24 + 8 + text + 12, 8 + Self.legendRow * Double(series.count) + 4)
-  }
+  /// The series the legend names, by index.
+  var legendSeries: [Int] { series.indices.filter { series[$0].inLegend } }
 
   func layout() -> Layout {
     if let inside = layout(legendOutside: false) { return inside }
     return layout(legendOutside: true)!
   }
 
+  /// Subtitle lines within the figure's width.
+  var subtitleLines: [String] {
+    subtitle.isEmpty ? [] : SVG.wrap(subtitle, size: Self.subtitleSize, width: width - 32)
+  }
+
   /// The layout with the legend inside the plot at the first free spot (nil
-  /// when there is none), or beside it.
+  /// when there is none), or below it.
   private func layout(legendOutside: Bool) -> Layout? {
-    let yDomain = dataYDomain()
-    let top = subtitle.isEmpty ? 52.0 : 72.0
-    let bottom = height - 58
+    let subtitleLines = subtitleLines
+    let top = subtitleLines.isEmpty ? 52.0 : 56 + 16 * Double(subtitleLines.count)
+    let entries = legendSeries
+    // Below the plot: as many columns as fit in the figure's width.
+    let below = legendOutside && !entries.isEmpty ? belowLegend(entries) : nil
+    let legendHeight = below.map { $0.height + 12 } ?? 0
+    let figureHeight = max(
+      height, top + height * Self.minimumPlotShare + 58 + legendHeight)
+    let bottom = figureHeight - 58 - legendHeight
     // The y ticks are known before the x extent: their labels set the left margin.
     let plotHeight = bottom - top
-    var y = Scale(yScale, domain: yDomain, start: bottom, end: top)
+    var y = Scale(yScale, domain: dataYDomain(), start: bottom, end: top)
     let yTicks = y.ticks(target: max(2, Int(plotHeight / 60)))
     let labelWidth =
       Ticks.labels(yTicks, kind: yScale).map { SVG.textWidth($0, size: Self.tickSize) }.max() ?? 0
     let left = 16 + Self.labelSize + 12 + labelWidth + 8
-    let legend = legendSize
-    let right = width - 28 - (legendOutside && !series.isEmpty ? legend.width + 16 : 0)
-    let plot = Box(x: left, y: top, width: max(100, right - left), height: plotHeight)
+    let right = width - 28
+    let plot = Box(
+      x: left, y: top, width: max(width * Self.minimumPlotShare, right - left), height: plotHeight)
     y.start = plot.maxY
     y.end = plot.y
     let x = Scale(domain: dataXDomain(), start: plot.x, end: plot.maxX)
     let xTicks = Self.spacedTicks(x, width: plot.width)
     var layout = Layout(
+      width: width, height: figureHeight, subtitleLines: subtitleLines,
       plot: plot, x: x, y: y, xTicks: xTicks, yTicks: yTicks, legend: nil,
       legendOutside: legendOutside)
-    guard !series.isEmpty else { return layout }
-    if legendOutside {
-      layout.legend = Box(x: plot.maxX + 16, y: plot.y, width: legend.width, height: legend.height)
+    guard !entries.isEmpty else { return layout }
+    if let below {
+      let origin = (x: 16.0, y: plot.maxY + 58)
+      layout.legend = Box(x: origin.x, y: origin.y, width: below.width, height: below.height)
+      layout.legendItems = below.items.map {
+        ($0.series, origin.x + $0.x, origin.y + $0.y, $0.lines)
+      }
       return layout
     }
+    let inside = insideLegend(entries, maximumText: plot.width * 0.45)
     let occupied = occupancy(layout)
-    for box in candidates(plot, legend) where !occupied.hits(box) {
+    for box in candidates(plot, (inside.width, inside.height)) where !occupied.hits(box) {
       layout.legend = box
+      layout.legendItems = inside.items.map { ($0.series, box.x + $0.x, box.y + $0.y, $0.lines) }
       return layout
     }
     return nil
@@ -224,6 +278,13 @@ public struct LineChart {
   /// The pixels (in 4-pixel cells) that lines and bands cover.
   private func occupancy(_ layout: Layout) -> Occupancy {
     var grid = Occupancy()
+    if let baseline, yScale == .linear || baseline.value > 0 {
+      var x = layout.plot.x
+      while x <= layout.plot.maxX {
+        grid.mark(x: x, y: layout.y.position(baseline.value))
+        x += Occupancy.cell
+      }
+    }
     for series in drawnSeries {
       let points = series.points.map {
         (layout.x.position($0.x), layout.y.position($0.y))

@@ -4,9 +4,24 @@ import TrackerStore
 
 public struct ListReport {
   public let runs: [StoredRun]
+  /// The terminal's width: the table format fits it, cutting the settings
+  /// and labels with "…" (json and csv keep everything).
+  public var width = 80
+  /// The settings that differ among the runs (but the seed, which has its
+  /// own column): the "settings" column, so two adam seed-3 runs at lr 0.001
+  /// and 0.1 look different.
+  let differing: [HyperParameter]
 
-  public init(runs: [StoredRun]) {
+  public init(runs: [StoredRun], width: Int = 80) {
     self.runs = runs
+    self.width = width
+    // An optimizer's own settings (adam's beta1) count only when they differ
+    // among that optimizer's runs: beside sgd's none they say nothing new.
+    let byOptimizer = Dictionary(grouping: runs, by: \.optimizer).values
+    differing = RunComparison.differing(runs).filter { parameter in
+      parameter.kind != .optionalReal
+        || byOptimizer.contains { Set($0.map { $0[parameter] }).count > 1 }
+    }
   }
 
   public func render(_ format: OutputFormat) -> String {
@@ -17,16 +32,28 @@ public struct ListReport {
         .init(title: "seed"), .init(title: "status", alignment: .left),
         .init(title: "acc %", top: "test"), .init(title: "start", top: "learning"),
         .init(title: "started (UTC)", alignment: .left),
+        .init(title: "settings", alignment: .left, cuttable: true),
         .init(title: "name / tags", alignment: .left),
       ]
-      return TextTable(columns: columns, rows: runs.map(cells)).render()
+      var table = TextTable(columns: columns, rows: runs.map(cells))
+      if differing.isEmpty {
+        // Nothing differs: no settings column.
+        table.columns.remove(at: 7)
+        table.rows = table.rows.map {
+          var row = $0
+          row.remove(at: 7)
+          return row
+        }
+      }
+      table.maximumWidth = max(60, width)
+      return table.render()
     case .markdown:
       let header = [
         "id", "optimizer", "seed", "status", "final test acc %", "learning start",
-        "started (UTC)", "name / tags",
+        "started (UTC)", "settings", "name / tags",
       ]
       return Markdown.table(
-        header: header, rightAligned: [false, false, true, false, true, true, false, false],
+        header: header, rightAligned: [false, false, true, false, true, true, false, false, false],
         rows: runs.map(cells))
     case .json: return json()
     case .csv: return csv()
@@ -40,7 +67,7 @@ public struct ListReport {
       run.shortID, run.optimizer, String(run.seed), run.status.rawValue,
       Format.percent(run.summary.finalTestAccuracy),
       Format.iteration(run.summary.learningStart.map(Double.init)), Format.minute(run.startedAt),
-      label,
+      RunComparison.settings(run, differing), label,
     ]
   }
 

@@ -88,6 +88,9 @@ enum SVG {
   /// about 0.6 em per character (digits 0.64), so 0.62 errs on the wide side
   /// and layouts based on it leave room rather than overlap.
   static func textWidth(_ text: String, size: Double) -> Double {
-    Double(text.count) * size * 0.62
+    Double(text.count) * size * charWidth
   }
+
+  /// Estimated width of one character in em (see `textWidth`).
+  public static let charWidth = 0.62
 }

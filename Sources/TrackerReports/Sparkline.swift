@@ -34,14 +34,16 @@ public enum Sparkline {
   public static let runsPerGroup = 50
 
   /// Lines for under the `compare` table: each group's mean test accuracy by
-  /// evaluation, labels aligned, within 80 columns. `curves` are the groups'
+  /// evaluation, labels aligned, within `width` columns (at least 60). `curves` are the groups'
   /// test accuracy bands, over at most `runsPerGroup` runs each. Empty when no
   /// group has evaluations.
-  public static func compareLines(_ curves: [GroupCurve]) -> [String] {
+  public static func compareLines(_ curves: [GroupCurve], width terminal: Int = 80) -> [String] {
     guard curves.contains(where: { !$0.band.isEmpty }) else { return [] }
     let sampled = curves.contains { $0.group.runs.count > runsPerGroup }
-    let labelWidth = min(24, curves.map(\.group.label.count).max() ?? 0)
-    let width = min(60, 80 - 2 - labelWidth - 2)
+    let terminal = max(60, terminal)
+    // Whole labels where the line keeps 20 columns for the curve; cut beyond.
+    let labelWidth = min(terminal - 2 - 2 - 20, curves.map(\.group.label.count).max() ?? 0)
+    let width = min(60, terminal - 2 - labelWidth - 2)
     let ranges = Set(
       curves.filter { !$0.band.isEmpty }.map { [$0.band[0].iteration, $0.band.last!.iteration] })
     let range =

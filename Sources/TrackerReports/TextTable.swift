@@ -9,6 +9,9 @@ struct TextTable {
     var alignment: Alignment = .right
     /// Text above the title, for a column not covered by a span.
     var top: String = ""
+    /// Whether the column may be cut to fit `maximumWidth` (labels and
+    /// settings, whose full text json and csv give; not names and tags).
+    var cuttable = false
   }
 
   /// A label centred above `columns`, e.g. "final test accuracy %" above
@@ -31,14 +34,34 @@ struct TextTable {
     self.rows = rows
   }
 
+  /// The narrowest a left-aligned column is cut to when the table is too wide.
+  static let shortestCut = 12
+
   /// The table as lines joined by "\n", with a final newline. Trailing spaces
-  /// are trimmed.
+  /// are trimmed. When the table is wider than `maximumWidth` even with
+  /// 1-space gaps, the widest `cuttable` columns (labels, settings) are cut,
+  /// their cells ending in "…"; json and csv keep the full text.
   func render() -> String {
     var widths = columns.map { max($0.title.count, $0.top.count) }
     for row in rows {
       precondition(
         row.count == columns.count, "a row has \(row.count) cells for \(columns.count) columns")
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+    }
+    var excess = widths.reduce(0, +) + max(0, columns.count - 1) - maximumWidth
+    while excess > 0 {
+      let cuttable = columns.indices.filter {
+        columns[$0].cuttable && widths[$0] > max(Self.shortestCut, columns[$0].title.count)
+      }
+      guard let widest = cuttable.max(by: { widths[$0] < widths[$1] }) else { break }
+      let cut = min(excess, widths[widest] - max(Self.shortestCut, columns[widest].title.count))
+      widths[widest] -= cut
+      excess -= cut
+    }
+    let rows = rows.map { row in
+      row.enumerated().map { index, cell in
+        cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
+      }
     }
     // gaps[i] is the space before column i + 1.
     let boundaries = max(0, columns.count - 1)

@@ -82,7 +82,8 @@ final class Console {
   }
 
   func summary(runID: String, config: TrainingConfig, outcome: RunOutcome) {
-    let acc = outcome.finalTestAccuracy.map(fmt) ?? "n/a"
+    // Percent with 2 decimals, as list, compare and sweep print accuracies.
+    let acc = outcome.finalTestAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
     let detail: String
     switch outcome.status {
     case .completed: detail = ""

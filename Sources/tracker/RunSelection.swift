@@ -72,13 +72,17 @@ struct RunSelection {
   }
 
   /// `runs` (all selected ones unless given) with their learning start for
-  /// `margin`, grouped by optimizer and every hyperparameter but the seed.
+  /// `margin`, grouped by optimizer and every hyperparameter but the seed,
+  /// labelled without the settings most groups share
+  /// (`RunComparison.shortenLabels`).
   func groups(_ runs: [StoredRun]? = nil, margin: Double = LearningStart.defaultMargin) throws
     -> [RunGroup]
   {
     var runs = runs ?? self.runs
     try store.recomputeLearningStart(&runs, margin: margin)
-    return RunComparison.groups(runs, optimizerOrder: optimizerOrder)
+    var groups = RunComparison.groups(runs, optimizerOrder: optimizerOrder)
+    RunComparison.shortenLabels(&groups)
+    return groups
   }
 
   /// Each group's band of `metric`, over at most `runsPerGroup` of its runs.
@@ -88,6 +92,15 @@ struct RunSelection {
     zip(groups, try store.bands(metric, of: groups, runsPerGroup: runsPerGroup)).map {
       GroupCurve(group: $0, band: $1)
     }
+  }
+
+  /// The curves of `metric` of every run of the groups drawn seed by seed
+  /// under `mode` (`CurveCharts.drawsSeeds`), by `seq`.
+  func seedCurves(_ metric: CurveMetric, of groups: [RunGroup], mode: CurveCharts.PerSeed)
+    throws -> [Int64: [CurvePoint]]
+  {
+    let runs = groups.filter { CurveCharts.drawsSeeds($0, mode) }.flatMap(\.runs)
+    return runs.isEmpty ? [:] : try store.curves(metric, of: runs)
   }
 
   /// `report` in `format`, then the note on diverged runs. JSON and CSV keep

@@ -107,7 +107,10 @@ final class CompareCommandTests: RunsFixtureTestCase {
     for line in text.split(separator: "\n") {
       XCTAssertLessThanOrEqual(line.count, 80, String(line))
     }
-    let lines = text.split(separator: "\n").map(String.init)
+    var lines = text.split(separator: "\n").map(String.init)
+    // First the settings both groups share, said once.
+    XCTAssertTrue(lines[0].hasPrefix("All have lr=0.001 iters=20"), text)
+    lines.removeFirst(lines.firstIndex { $0.hasPrefix("group") }! - 1)
     XCTAssertTrue(lines[1].hasPrefix("group"), text)
     XCTAssertTrue(lines[2].hasPrefix("sgd "), text)
     XCTAssertEqual(

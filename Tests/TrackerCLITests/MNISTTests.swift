@@ -30,7 +30,9 @@ final class MNISTTests: XCTestCase {
     let line = try XCTUnwrap(r.stdout.split(separator: "\n").last)
     let field = try XCTUnwrap(
       line.components(separatedBy: "final test acc ").last?.split(separator: ",").first)
-    return try XCTUnwrap(Double(field), String(line))
+    // "94.83%": percent, as every command prints accuracies.
+    XCTAssertTrue(field.hasSuffix("%"), String(line))
+    return try XCTUnwrap(Double(field.dropLast()), String(line)) / 100
   }
 
   func testReferenceAdamLearnsAndSGDDoesNot() throws {

@@ -56,16 +56,17 @@ final class PlotCommandTests: RunsFixtureTestCase {
     XCTAssertEqual(seriesColors(three)["adam (3 runs)"], adam)
     XCTAssertEqual(seriesColors(three)["sgd (2 runs)"], seriesColors(both)["sgd (2 runs)"])
     XCTAssertEqual(Set(seriesColors(three).values).count, 3)
-    // Two settings of one optimizer: colours by position, still distinct.
+    // Two settings of one optimizer: its one colour, told apart by dash.
     try record(optimizer: "adam", seed: 1, lr: 0.01, accuracies: [0.3, 0.6, 0.9])
-    let (lrs, _) = try plot(["adam"])
+    let (lrs, _) = try plot(["adam", "--no-per-seed"])
     XCTAssertEqual(lrs.series.count, 2)
-    XCTAssertEqual(Set(lrs.series.map(\.color)).count, 2)
+    XCTAssertEqual(Set(lrs.series.map(\.color)), [adam])
+    XCTAssertEqual(lrs.series.map(\.dash), ["none", "8 4"])
   }
 
   func testGroupsAsLinesAndBands() throws {
     try fill()
-    let (chart, svg) = try plot(["sgd", "adam"])
+    let (chart, svg) = try plot(["sgd", "adam", "--no-per-seed"])
     let root = try XCTUnwrap(svg.rootElement())
     XCTAssertEqual(root.name, "svg")
     // (XPath rather than attribute(forName:), which misses attributes in a
@@ -106,7 +107,7 @@ final class PlotCommandTests: RunsFixtureTestCase {
 
   func testLossOnALogScale() throws {
     try fill()
-    let (chart, svg) = try plot(["adam", "--metric", "loss", "--log-scale"])
+    let (chart, svg) = try plot(["adam", "--metric", "loss", "--log-scale", "--no-per-seed"])
     XCTAssertEqual(chart.yScale, .logarithmic)
     XCTAssertEqual(chart.series.count, 1)
     XCTAssertEqual(chart.series[0].points.count, 30, "one point per iteration")
@@ -162,11 +163,42 @@ final class PlotCommandTests: RunsFixtureTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: png))
   }
 
+  func testFewSeedsAreDrawnOneByOneWithChanceAndLearningStart() throws {
+    try fill()
+    let (chart, svg) = try plot(["sgd", "adam"])
+    XCTAssertEqual(chart.series.filter { !$0.inLegend }.count, 5, "2 sgd and 3 adam seeds")
+    XCTAssertEqual(
+      try svg.nodes(forXPath: "//*[local-name()='path'][@class='seed-line']").count, 5)
+    XCTAssertEqual(try svg.nodes(forXPath: "//*[local-name()='path'][@class='band']").count, 0)
+    XCTAssertEqual(try svg.nodes(forXPath: "//*[local-name()='line'][@class='baseline']").count, 1)
+    XCTAssertTrue(try texts(svg).contains("chance 11.35%"))
+    XCTAssertEqual(chart.markers.count, 1, "adam starts learning; sgd never does")
+    let (smoothed, _) = try plot(["adam", "--metric", "loss", "--smooth", "10", "--no-per-seed"])
+    XCTAssertTrue(smoothed.subtitle.contains("moving average over 10 points"), smoothed.subtitle)
+    // The fixture's losses are 1 but 0.3 at the last iteration: its mean over 10.
+    XCTAssertEqual(smoothed.series[0].points.last?.y ?? 0, 0.93, accuracy: 1e-12)
+  }
+
+  func testFinalAccuracyChartAndOverlay() throws {
+    try fill()
+    let command = try command(["plot", "-o", "x.svg", "--final"], as: Tracker.Plot.self)
+    let (svg, what) = try command.drawing(store())
+    XCTAssertEqual(what, "final test accuracy of 2 groups")
+    let document = try XMLDocument(data: Data(svg.utf8))
+    XCTAssertEqual(
+      try document.nodes(forXPath: "//*[local-name()='circle'][@class='seed']").count, 5)
+    let ids = try store().runs(matching: RunFilter()).map(\.id)
+    let (overlay, _) = try plot(["--run", String(ids[0].prefix(8)), "--run", ids[2]])
+    XCTAssertEqual(overlay.series.count, 2)
+    XCTAssertTrue(overlay.series[0].label.hasPrefix(String(ids[0].prefix(8)) + " sgd seed 1"))
+  }
+
   func testBadArguments() throws {
     for (arguments, message) in [
       (["plot", "-o", "x.pdf"], ".svg or .png"),
       (["plot", "-o", "x.svg", "--log-scale"], "--log-scale is for --metric loss"),
-      (["plot", "-o", "x.svg", "--run", "abc", "adam"], "--run draws one run"),
+      (["plot", "-o", "x.svg", "--run", "abc", "adam"], "--run draws the runs named"),
+      (["plot", "-o", "x.svg", "--smooth", "0"], "--smooth 0"),
       (["plot", "-o", "x.svg", "--width", "300"], "--width"),
       (["plot", "-o", "x.svg", "--metric", "accuracy"], "accuracy"),
     ] {

@@ -51,8 +51,11 @@ final class ReportCommandTests: RunsFixtureTestCase {
     for forbidden in ["<script", "<link", "src=", "href=", "http:", "https:", "@import", "<img"] {
       XCTAssertFalse(html.lowercased().contains(forbidden), "the report holds '\(forbidden)'")
     }
-    let charts = try document.nodes(forXPath: "//*[local-name()='svg']")
-    XCTAssertEqual(charts.count, 3, "test accuracy, loss and train accuracy")
+    let charts = try document.nodes(forXPath: "//*[local-name()='svg'][@role='img']")
+    XCTAssertEqual(charts.count, 4, "test accuracy, final test accuracy, loss and train accuracy")
+    // Each group's swatch is its line as the charts draw it.
+    let swatches = try document.nodes(forXPath: "//*[local-name()='svg'][@class='swatch']")
+    XCTAssertEqual(swatches.count, 2)
     // Chart ids are unique in the page (each chart has its own clip path).
     let ids = try document.nodes(forXPath: "//@id").compactMap(\.stringValue)
     XCTAssertEqual(ids.count, Set(ids).count, "\(ids)")
@@ -71,7 +74,8 @@ final class ReportCommandTests: RunsFixtureTestCase {
     XCTAssertTrue(first.contains("sgd"), first)
     let titles = try document.nodes(forXPath: "//*[local-name()='text'][@class='title']")
       .compactMap(\.stringValue)
-    XCTAssertEqual(titles, ["test accuracy", "loss", "train accuracy"])
+    XCTAssertEqual(
+      titles, ["test accuracy", "final test accuracy per group", "loss", "train accuracy"])
     let statuses = try document.nodes(forXPath: "//*[@class='runs']//*[local-name()='td'][4]")
       .compactMap(\.stringValue)
     XCTAssertEqual(

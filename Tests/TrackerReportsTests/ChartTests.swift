@@ -117,14 +117,39 @@ final class ChartTests: XCTestCase {
     }
   }
 
-  func testLegendGoesBesideThePlotWhenNoSpotIsFree() throws {
+  func testLegendGoesBelowThePlotWhenNoSpotIsFree() throws {
     var chart = handMade()
     chart.series[1].band = [.init(x: 0, low: 0, high: 1), .init(x: 1000, low: 0, high: 1)]
+    let before = handMade().layout().plot.width
     let layout = chart.layout()
     XCTAssertTrue(layout.legendOutside)
     let legend = try XCTUnwrap(layout.legend)
-    XCTAssertGreaterThan(legend.x, layout.plot.maxX)
+    XCTAssertGreaterThan(legend.y, layout.plot.maxY)
     XCTAssertLessThanOrEqual(legend.maxX, chart.width)
+    XCTAssertLessThanOrEqual(legend.maxY, layout.height)
+    XCTAssertEqual(layout.plot.width, before, "the legend below takes no width from the plot")
+  }
+
+  func testLongLabelsWrapAndTheFigureGrowsRatherThanThePlotShrinks() throws {
+    var chart = handMade()
+    chart.series[1].band = [.init(x: 0, low: 0, high: 1), .init(x: 1000, low: 0, high: 1)]
+    chart.series += (0..<12).map {
+      .init(
+        label: "adam lr=0.\($0) " + String(repeating: "hidden=100,50 activation=relu ", count: 5),
+        color: "#348ABD", points: [.init(x: 0, y: 0.5)])
+    }
+    let layout = chart.layout()
+    XCTAssertGreaterThanOrEqual(layout.plot.height, chart.height * LineChart.minimumPlotShare)
+    XCTAssertGreaterThan(layout.height, chart.height)
+    for item in layout.legendItems {
+      if chart.series[item.series].label.count > 100 {
+        XCTAssertGreaterThan(item.lines.count, 1, "wrapped")
+      }
+      for line in item.lines {
+        XCTAssertLessThanOrEqual(
+          item.x + 42 + SVG.textWidth(line, size: LineChart.legendSize), chart.width, line)
+      }
+    }
   }
 
   func testTickLabelsDoNotOverlap() {

@@ -60,7 +60,12 @@ final class PlainDataTests: XCTestCase {
     XCTAssertEqual(chart.series[1].points.map(\.y), [0.3, 0.6, 0.9])
     XCTAssertTrue(chart.series[0].band.isEmpty, "one run: no band")
     XCTAssertEqual(chart.series[1].band.map(\.low), [0.3, 0.6, 0.9].map { $0 - 0.05 })
-    XCTAssertEqual(chart.subtitle, "mean over seeds (line) and min to max (band), 3 completed runs")
+    XCTAssertEqual(
+      chart.subtitle,
+      "mean over seeds (line) and min to max (band); ▲ median learning start, 3 completed runs."
+        + " All have lr=0.01.")
+    XCTAssertEqual(chart.markers.map(\.x), [20, 20], "each group's median learning start")
+    XCTAssertEqual(chart.baseline?.label, "chance 11.35%")
     let svg = try XMLDocument(data: Data(chart.svg().utf8))
     let texts = try svg.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
     XCTAssertTrue(texts.contains("adam (2 runs)"), "\(texts)")
@@ -107,7 +112,8 @@ final class PlainDataTests: XCTestCase {
     ).html()
     let document = try XMLDocument(data: Data(html.utf8))
     XCTAssertEqual(
-      try document.nodes(forXPath: "//*[local-name()='svg']").count, HTMLReport.charts.count)
+      try document.nodes(forXPath: "//*[local-name()='svg'][@role='img']").count,
+      HTMLReport.charts.count + 1, "the curves and the final accuracies")
     let meta = try XCTUnwrap(
       document.nodes(forXPath: "//*[local-name()='p'][@class='meta']").first?.stringValue)
     XCTAssertEqual(

@@ -60,9 +60,11 @@ extension Tracker {
         store, optimizers: optimizers, options: filter, countDiverged: true)
       let groups = try selection.groups(margin: margin)
       var report = CompareReport(groups: groups, margin: margin)
+      report.width = TerminalInfo.detect(fd: STDOUT_FILENO).columns
       if format == .table {
         report.curves = Sparkline.compareLines(
-          try selection.curves(.testAccuracy, of: groups, runsPerGroup: Sparkline.runsPerGroup))
+          try selection.curves(.testAccuracy, of: groups, runsPerGroup: Sparkline.runsPerGroup),
+          width: report.width)
       }
       return selection.comparison(report, format: format)
     }

@@ -46,6 +46,13 @@ extension Tracker {
     /// matched), so stdout stays parseable.
     func report(_ store: RunStore) throws -> (output: String, note: String?) {
       let selection = try filter.filter(optimizers: optimizers, defaultStatuses: [])
+      // A mistyped optimizer is the same error as in compare, not an empty table.
+      let present = Set(try store.optimizerCounts(matching: RunFilter()).map(\.optimizer))
+      let missing = optimizers.filter { !present.contains($0) }
+      if !missing.isEmpty, try store.count(matching: RunFilter()) > 0 {
+        throw try RunSelection.nothingToCompare(
+          store, selection: RunFilter(optimizers: missing), missing: missing)
+      }
       let runs = try store.runs(
         matching: selection, newestFirst: true, limit: limit == 0 ? nil : limit, includeTags: true)
       var note: String?
@@ -61,7 +68,8 @@ extension Tracker {
           note = "showing the newest \(limit) of \(total) runs; --limit 0 shows all"
         }
       }
-      return (ListReport(runs: runs).render(format), note)
+      let width = TerminalInfo.detect(fd: STDOUT_FILENO).columns
+      return (ListReport(runs: runs, width: width).render(format), note)
     }
   }
 }

@@ -21,10 +21,23 @@ extension Tracker {
       abstract: "Draw test accuracy, train accuracy or loss curves as SVG or PNG.",
       discussion: """
         Groups the selected runs as compare does (by optimizer and every hyperparameter \
-        except the seed) and draws one colour per group: the mean over its runs at each \
-        iteration as a line, their minimum to maximum as a light band. Accuracies are drawn \
-        from 0 to 1. With --run, draws that one run's train and test accuracy (or its loss) \
-        as the reference notebook did.
+        except the seed) and draws one line per group: the mean over its runs at each \
+        iteration, their minimum to maximum as a light band. Each optimizer keeps one colour \
+        in every figure; groups of one optimizer differ by dash. Labels hold what differs \
+        among the groups; the subtitle says what they all share. Accuracies are drawn from \
+        0 to 1 with a dotted line at chance; triangles on the x axis mark each group's median \
+        learning start.
+
+        Seeds: by default (auto) each seed of a group is drawn as a thin line instead of the \
+        band when the group has 2 or 3 runs, or when its final test accuracies split (two \
+        sorted values more than 10 points apart); --per-seed draws them for every group, \
+        --no-per-seed never. --smooth N draws the trailing moving average over N points \
+        (said in the subtitle), for the noisy per-iteration loss. --final draws each \
+        group's final test accuracy instead: one dot per seed, mean and 95% CI, on an axis \
+        zoomed to the data.
+
+        With one --run, draws that run's train and test accuracy (or its loss) as the \
+        reference notebook did; with several, overlays their --metric, one line each.
 
         The format follows the file name: .svg, or .png (converted with rsvg-convert, from \
         Debian's librsvg2-bin). -o - writes SVG to stdout.
@@ -33,6 +46,9 @@ extension Tracker {
           tracker plot sgd adam -o curves.svg
           tracker plot --metric loss --log-scale -o loss.png
           tracker plot --run 3f2a9c1e -o adam.png
+          tracker plot --run 3f2a --run adam-lr01 -o two.svg
+          tracker plot adam --final -o final.svg
+          tracker plot --metric loss --smooth 20 --log-scale -o loss.svg
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -57,9 +73,21 @@ extension Tracker {
     @Option(
       name: .customLong("run"),
       help: ArgumentHelp(
-        "Draw one run (its id or a unique prefix): train and test accuracy, or its loss.",
-        valueName: "id"))
-    var runID: String?
+        "Draw this run (its name, id or a unique id prefix): one run's train and test"
+          + " accuracy or loss; repeated, the runs' --metric overlaid.",
+        valueName: "run"))
+    var runIDs: [String] = []
+
+    @Flag(
+      inversion: .prefixedNo,
+      help: "Draw each seed as a thin line (default: for groups of 2-3 runs or split seeds).")
+    var perSeed: Bool?
+
+    @Option(help: ArgumentHelp("Moving average over N points (1: none).", valueName: "N"))
+    var smooth = 1
+
+    @Flag(help: "Draw each group's final test accuracy (dots per seed, mean, 95% CI).")
+    var final = false
 
     @Option(help: "Image width in pixels.")
     var width = 900
@@ -75,12 +103,16 @@ extension Tracker {
         throw ValidationError(
           "--log-scale is for --metric loss; accuracies are drawn from 0 to 1")
       }
-      if runID != nil
+      if !runIDs.isEmpty
         && (!optimizers.isEmpty || !filter.conditions.isEmpty || !filter.tag.isEmpty
-          || !filter.status.isEmpty)
+          || !filter.status.isEmpty || final)
       {
         throw ValidationError(
-          "--run draws one run; leave out the optimizer names and --where, --tag and --status")
+          "--run draws the runs named; leave out the optimizer names, --where, --tag, --status"
+            + " and --final")
+      }
+      if smooth < 1 || smooth > 10_000 {
+        throw ValidationError("--smooth \(smooth): give a number of points from 1 (none) to 10000")
       }
       guard width >= 800, height >= 500, width <= 10_000, height <= 10_000 else {
         throw ValidationError("--width must be 800 to 10000 and --height 500 to 10000 pixels")
@@ -89,17 +121,40 @@ extension Tracker {
 
     func run() throws {
       let store = try RunStore.openExisting(path: database.resolvedPath)
-      let (chart, what) = try chart(store)
-      try ChartFile.write(svg: chart.svg(), to: output)
+      let (svg, what) = try drawing(store)
+      try ChartFile.write(svg: svg, to: output)
       if output != "-" { print("wrote \(output): \(what)") }
+    }
+
+    var seedMode: CurveCharts.PerSeed {
+      perSeed.map { $0 ? .always : .never } ?? .auto
+    }
+
+    /// The SVG, and what it shows in a few words for the confirmation line.
+    func drawing(_ store: RunStore) throws -> (String, String) {
+      guard final else {
+        let (chart, what) = try chart(store)
+        return (chart.svg(), what)
+      }
+      let selection = try RunSelection(store, optimizers: optimizers, options: filter)
+      let groups = try selection.groups()
+      var chart = FinalAccuracyChart.groups(groups)
+      chart.width = Double(width)
+      return (chart.svg(), "final test accuracy of \(Plural.count(groups.count, "group"))")
     }
 
     /// The chart, and what it shows in a few words for the confirmation line.
     func chart(_ store: RunStore) throws -> (LineChart, String) {
       var chart: LineChart
       let what: String
-      if let runID {
-        let run = try store.resolve(runID)
+      if runIDs.count > 1 {
+        let runs = try runIDs.map { try store.resolve(run: $0) }
+        chart = CurveCharts.overlay(
+          runs, metric: metric, logScale: logScale, smoothing: smooth,
+          curves: try store.curves(metric, of: runs))
+        what = "\(CurveCharts.title(metric)) of \(Plural.count(runs.count, "run"))"
+      } else if let runID = runIDs.first {
+        let run = try store.resolve(run: runID)
         var curves: [CurveMetric: [CurvePoint]] = [:]
         for metric in CurveCharts.runMetrics(metric) {
           curves[metric] = try store.curve(metric, of: run)
@@ -114,8 +169,13 @@ extension Tracker {
         let runs = groups.map(\.runs.count).reduce(0, +)
         chart = CurveCharts.groups(
           try selection.curves(metric, of: groups), metric: metric, logScale: logScale,
-          what: FilterOptions.describe(selection.filter.statuses))
-        what = "\(CurveCharts.title(metric)) of \(groups.count) groups, \(runs) runs"
+          what: FilterOptions.describe(selection.filter.statuses),
+          options: .init(
+            perSeed: seedMode, smoothing: smooth,
+            seedCurves: try selection.seedCurves(metric, of: groups, mode: seedMode)))
+        what =
+          "\(CurveCharts.title(metric)) of \(Plural.count(groups.count, "group")),"
+          + " \(Plural.count(runs, "run"))"
       }
       chart.width = Double(width)
       chart.height = Double(height)

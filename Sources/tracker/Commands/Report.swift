@@ -38,7 +38,7 @@ extension Tracker {
 
     func validate() throws {
       let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-      guard output == "-" || ext == "html" || ext == "htm" else {
+      guard output == "-" || ext == "html" else {
         throw ValidationError("-o '\(output)': give a file name ending in .html, or -")
       }
     }
@@ -69,11 +69,20 @@ extension Tracker {
           curves[chart.metric] = try selection.curves(chart.metric, of: groups)
         }
       }
-      return HTMLReport(
+      var report = HTMLReport(
         title: title, databasePath: store.database.path, generatedAt: Date(),
         trackerVersion: Tracker.version, runs: selection.runs, groups: groups,
         margin: LearningStart.defaultMargin, curves: curves,
         testCurves: try store.curves(.testAccuracy, of: selection.runs))
+      for chart in HTMLReport.charts where !groups.isEmpty {
+        report.seedCurves[chart.metric] = try selection.seedCurves(
+          chart.metric, of: groups, mode: .auto)
+      }
+      // The per-iteration loss is noisy: a moving average over 1% of the
+      // longest run, said in the chart's subtitle.
+      let longest = (curves[.loss] ?? []).compactMap { $0.band.last?.iteration }.max() ?? 0
+      report.lossSmoothing = max(1, longest / 100)
+      return report
     }
   }
 }

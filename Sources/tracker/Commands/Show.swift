@@ -10,7 +10,7 @@ extension Tracker {
     static let configuration = CommandConfiguration(
       abstract: "Show one run: hyperparameters, summary, environment and accuracy curve.",
       discussion: """
-        RUN is a run id or any unique prefix of one, as 'tracker list' shows.
+        RUN is a run name, or a run id or any unique prefix of one, as 'tracker list' shows.
 
         Examples:
           tracker show 3f2a9c1e
@@ -33,7 +33,7 @@ extension Tracker {
     }
 
     func report(_ store: RunStore) throws -> String {
-      let details = try store.details(of: store.resolve(runID))
+      let details = try store.details(of: store.resolve(run: runID))
       switch format {
       case .text: return RunDetailsReport(details: details).text()
       case .json: return RunDetailsReport(details: details).json()
