@@ -23,7 +23,7 @@ final class MixedChartsTests: XCTestCase {
     dataset: String = "mnist"
   ) -> StoredRun {
     var run = StoredRun(
-      seq: seq, id: String(format: "%08x-mixed", seq), name: nil, status: "completed",
+      seq: seq, id: String(format: "%08x-mixed", seq), name: nil, status: .completed,
       optimizer: optimizer,
       parameters: Array(repeating: .null, count: HyperParameter.allCases.count),
       startedAt: "2026-11-29T12:00:00.000Z", endedAt: "2026-11-29T12:00:10.000Z",
