@@ -62,22 +62,22 @@ public enum CurveCharts {
     _ curves: [GroupCurve], metric: CurveMetric, logScale: Bool, what: String
   ) -> LineChart {
     let groups = curves.map(\.group)
-    let runCount = groups.map(\.runs.count).reduce(0, +)
+    let runCount = groups.map(\.samples.count).reduce(0, +)
     var series: [LineChart.Series] = []
     let styles = styles(groups)
     for (index, curve) in curves.enumerated() {
       let (group, band) = (curve.group, curve.band)
       let style = styles[index]
-      let runs = group.runs.count == 1 ? "1 run" : "\(group.runs.count) runs"
+      let runs = group.samples.count == 1 ? "1 run" : "\(group.samples.count) runs"
       series.append(
         LineChart.Series(
           label: "\(group.label) (\(runs))", color: style.color,
           points: band.map { .init(x: Double($0.iteration), y: $0.mean) },
-          band: group.runs.count < 2
+          band: group.samples.count < 2
             ? [] : band.map { .init(x: Double($0.iteration), low: $0.minimum, high: $0.maximum) },
           dashed: style.dashed))
     }
-    let anyBand = groups.contains { $0.runs.count > 1 }
+    let anyBand = groups.contains { $0.samples.count > 1 }
     return LineChart(
       title: title(metric),
       subtitle: "mean over seeds" + (anyBand ? " (line) and min to max (band)" : "")

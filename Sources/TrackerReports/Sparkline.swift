@@ -39,7 +39,7 @@ public enum Sparkline {
   /// group has evaluations.
   public static func compareLines(_ curves: [GroupCurve]) -> [String] {
     guard curves.contains(where: { !$0.band.isEmpty }) else { return [] }
-    let sampled = curves.contains { $0.group.runs.count > runsPerGroup }
+    let sampled = curves.contains { $0.group.samples.count > runsPerGroup }
     let labelWidth = min(24, curves.map(\.group.label.count).max() ?? 0)
     let width = min(60, 80 - 2 - labelWidth - 2)
     let ranges = Set(

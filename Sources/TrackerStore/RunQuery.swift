@@ -31,6 +31,7 @@ extension RunStore {
     r.baseline, r.learning_margin, r.learning_start, r.final_test_acc, r.best_test_acc,
     r.final_loss,
     """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
+    + ", r.config_key, r.dataset_hash"
 
   /// The runs `filter` selects: newest first (by start time) and at most
   /// `limit` when given, else in the order they were recorded.
@@ -67,7 +68,8 @@ extension RunStore {
           optimizer: row.text(4),
           parameters: (0..<parameterCount).map { row.value(14 + $0) },
           startedAt: row.text(5), endedAt: row.optionalText(6),
-          durationSeconds: row.optionalDouble(7), summary: summary))
+          durationSeconds: row.optionalDouble(7), summary: summary,
+          configKey: row.text(14 + parameterCount), datasetHash: row.text(15 + parameterCount)))
     }
     if includeTags {
       // One indexed lookup per run: tags are only asked for short lists.
