@@ -50,6 +50,11 @@ extension RunStore {
     return try selectRuns(sql, values, includeTags: includeTags)
   }
 
+  /// The runs `sql` (which selects `runColumns` from `runs AS r`) returns.
+  func runs(sql: String, _ values: [SQLValue]) throws -> [StoredRun] {
+    try selectRuns(sql, values, includeTags: false)
+  }
+
   private func selectRuns(_ sql: String, _ values: [SQLValue], includeTags: Bool) throws
     -> [StoredRun]
   {
