@@ -125,6 +125,8 @@ public struct RunFilter: Sendable {
   /// Only runs that have a completed duplicate: another completed run of the
   /// same configuration (`config_key`) and seed (`list --duplicates`).
   public var duplicatesOnly = false
+  /// Only runs on data with this fingerprint (`runs.dataset_hash`).
+  public var datasetHash: String?
 
   public init(
     optimizers: [String] = [], statuses: [RunStatus] = [],
@@ -181,6 +183,10 @@ public struct RunFilter: Sendable {
       )
       values += [.text(tag.key), .text(tag.value)]
     }
+    if let datasetHash {
+      terms.append("r.dataset_hash = ?")
+      values.append(.text(datasetHash))
+    }
     if duplicatesOnly {
       terms.append(
         "EXISTS (SELECT 1 FROM runs AS d WHERE d.config_key = r.config_key AND d.seed = r.seed"
@@ -192,7 +198,7 @@ public struct RunFilter: Sendable {
   /// True when the filter selects every run.
   public var isEmpty: Bool {
     optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty
-      && !duplicatesOnly
+      && !duplicatesOnly && datasetHash == nil
   }
 }
 
