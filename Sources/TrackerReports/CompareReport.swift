@@ -105,7 +105,7 @@ public struct CompareReport {
     let repeated = groups.filter { $0.duplicates > 0 }
     guard !repeated.isEmpty else { return [] }
     return repeated.map {
-      "\($0.label) \($0.seeds) seeds (\($0.duplicates) duplicate"
+      "\($0.label) \($0.seeds) \($0.seeds == 1 ? "seed" : "seeds") (\($0.duplicates) duplicate"
         + " \($0.duplicates == 1 ? "run" : "runs") not counted)"
     } + ["each seed counts once: the earliest run of it; see 'tracker list --duplicates'"]
   }
