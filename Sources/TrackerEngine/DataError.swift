@@ -67,7 +67,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case .fashionMNIST:
       return
         "install it with 'apt-get install dataset-fashion-mnist' (it goes to /usr/share/datasets/fashion-mnist)"
-    case nil:
+    case .custom, nil:
       return "put the four IDX files there"
     }
   }

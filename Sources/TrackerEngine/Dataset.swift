@@ -6,9 +6,39 @@
 import Foundation
 
 /// The data sets `Dataset.load` knows, by the name runs record (`runs.dataset`).
+///
+/// A run's data set is named by the files it read, not by what it was told:
+/// `init(fingerprint:)` knows the two published sets by their fingerprints, and
+/// any other data is `custom` (its baseline then comes from its own test labels,
+/// as every run's does).
 public enum DatasetName: String, CaseIterable, Sendable {
   case mnist
   case fashionMNIST = "fashion-mnist"
+  /// Data that is neither: named by its fingerprint alone.
+  case custom
+
+  /// `Dataset.fingerprint` of the published files, plain or gzipped: MNIST as
+  /// scripts/fetch-mnist downloads it, Fashion-MNIST as Debian's
+  /// dataset-fashion-mnist installs it (DatasetTests checks both where present).
+  /// Migration 0006 relabels old runs with the same two values.
+  public static let known: [String: DatasetName] = [
+    "3b8bff70dfdc2b86": .mnist,
+    "b2f65d04d922e646": .fashionMNIST,
+  ]
+
+  /// The data set these files are: a known one, else `custom`.
+  public init(fingerprint: String) {
+    self = Self.known[fingerprint] ?? .custom
+  }
+
+  /// "MNIST", "Fashion-MNIST", or "not MNIST nor Fashion-MNIST", for messages.
+  public var title: String {
+    switch self {
+    case .mnist: "MNIST"
+    case .fashionMNIST: "Fashion-MNIST"
+    case .custom: "not MNIST nor Fashion-MNIST"
+    }
+  }
 }
 
 public struct Dataset: Sendable {

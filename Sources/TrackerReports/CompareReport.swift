@@ -41,7 +41,7 @@ public struct CompareReport {
   private func cells(_ group: RunGroup) -> [String] {
     let accuracy = group.finalTestAccuracy
     return [
-      group.label, String(group.runs.count), Format.percent(accuracy?.mean),
+      group.label, String(group.seeds), Format.percent(accuracy?.mean),
       Format.percent(accuracy?.standardDeviation), Format.percent(accuracy?.minimum),
       Format.percent(accuracy?.maximum), Format.percent(group.bestTestAccuracy?.maximum),
       Format.iteration(group.learningStartMedian), String(group.neverStarted),
@@ -53,7 +53,7 @@ public struct CompareReport {
     typealias Column = TextTable.Column
     let table = TextTable(
       columns: [
-        Column(title: "group", alignment: .left, cuttable: true), Column(title: "runs"),
+        Column(title: "group", alignment: .left, cuttable: true), Column(title: "seeds"),
         Column(title: "mean"),
         Column(title: "sd"), Column(title: "min"), Column(title: "max"),
         Column(title: "acc %", top: "best"), Column(title: "start"), Column(title: "never"),
@@ -87,7 +87,7 @@ public struct CompareReport {
 
   func markdown() -> String {
     let header = [
-      "group", "runs", "final test acc % (mean)", "sd", "min", "max", "best test acc %",
+      "group", "seeds", "final test acc % (mean)", "sd", "min", "max", "best test acc %",
       "learning start (median)", "never started", "final loss (mean)", "time (mean)",
     ]
     let table = Markdown.table(
@@ -96,12 +96,13 @@ public struct CompareReport {
     return table + "\n" + notes().joined(separator: "\n") + "\n"
   }
 
-  /// What the columns mean, and the two-group test.
+  /// What the columns mean, the duplicates left out, and the two-group test.
   func notes() -> [String] {
     var lines = [
       "learning start: median over runs of the first evaluation from which test",
       "accuracy stays >= baseline + \(Format.plain(margin)); never: runs where that never happens.",
     ]
+    lines += duplicatesNote()
     guard groups.count == 2 else { return lines }
     let (a, b) = (groups[0].label, groups[1].label)
     if let welch {
@@ -120,11 +121,24 @@ public struct CompareReport {
     return lines
   }
 
+  /// "adam 4 seeds (2 duplicate runs not counted)" for each group with runs
+  /// that repeat a configuration and seed; none when there are none.
+  func duplicatesNote() -> [String] {
+    let repeated = groups.filter { $0.duplicates > 0 }
+    guard !repeated.isEmpty else { return [] }
+    return repeated.map {
+      "\($0.label) \($0.seeds) \($0.seeds == 1 ? "seed" : "seeds") (\($0.duplicates) duplicate"
+        + " \($0.duplicates == 1 ? "run" : "runs") not counted)"
+    } + ["each seed counts once: the earliest run of it; see 'tracker list --duplicates'"]
+  }
+
   // MARK: - For programs
 
   /// One object per group. The keys optimizer, params, runs,
   /// final_test_acc_{mean,std,min,max}, learning_start_median and
   /// never_started are promised to scripts (issue 3); the rest may grow.
+  /// `runs` counts stored runs; `seeds` the distinct seeds the statistics are
+  /// over, and `duplicates` the runs that repeat one (issue 9).
   func json() -> String {
     let test = welch
     return JSONValue.array(
@@ -140,6 +154,8 @@ public struct CompareReport {
               })
           ),
           ("runs", .int(Int64(group.runs.count))),
+          ("seeds", .int(Int64(group.seeds))),
+          ("duplicates", .int(Int64(group.duplicates))),
           ("final_test_acc_mean", .number(group.finalTestAccuracy?.mean)),
           ("final_test_acc_std", .number(group.finalTestAccuracy?.standardDeviation)),
           ("final_test_acc_min", .number(group.finalTestAccuracy?.minimum)),
@@ -181,7 +197,8 @@ public struct CompareReport {
       ["label", "optimizer"] + parameters.map(\.rawValue) + [
         "runs", "final_test_acc_mean", "final_test_acc_std", "final_test_acc_min",
         "final_test_acc_max", "best_test_acc_mean", "best_test_acc_max", "learning_start_median",
-        "never_started", "learning_margin", "final_loss_mean", "duration_mean_s",
+        "never_started", "learning_margin", "final_loss_mean", "duration_mean_s", "seeds",
+        "duplicates",
       ]
     func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
     let rows = groups.map { group in
@@ -194,7 +211,8 @@ public struct CompareReport {
           number(group.bestTestAccuracy?.mean), number(group.bestTestAccuracy?.maximum),
           group.learningStartMedian.map { Format.iteration($0) } ?? "", String(group.neverStarted),
           number(margin),
-          number(group.finalLoss?.mean), number(group.duration?.mean),
+          number(group.finalLoss?.mean), number(group.duration?.mean), String(group.seeds),
+          String(group.duplicates),
         ]
     }
     return CSV.render(header: header, rows: rows)

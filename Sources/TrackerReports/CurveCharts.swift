@@ -84,14 +84,14 @@ public enum CurveCharts {
 
   /// Whether `group`'s seeds are drawn one by one under `mode`.
   public static func drawsSeeds(_ group: RunGroup, _ mode: PerSeed) -> Bool {
-    guard group.runs.count > 1 else { return false }
+    guard group.samples.count > 1 else { return false }
     switch mode {
     case .always: return true
     case .never: return false
     case .auto:
       let finals = group.finalTestAccuracies.sorted()
       let split = zip(finals, finals.dropFirst()).contains { $1 - $0 > spreadGap }
-      return group.runs.count <= 3 || split
+      return group.samples.count <= 3 || split
     }
   }
 
@@ -143,7 +143,7 @@ public enum CurveCharts {
     options: Options = Options()
   ) -> LineChart {
     let groups = curves.map(\.group)
-    let runCount = groups.map(\.runs.count).reduce(0, +)
+    let runCount = groups.map(\.samples.count).reduce(0, +)
     var seedLines: [LineChart.Series] = []
     var series: [LineChart.Series] = []
     var markers: [LineChart.Marker] = []
@@ -160,9 +160,9 @@ public enum CurveCharts {
       // Seeds whose curves the caller read; else the band.
       let seeds =
         drawsSeeds(group, options.perSeed)
-        && group.runs.allSatisfy { options.seedCurves[$0.seq] != nil }
+        && group.samples.allSatisfy { options.seedCurves[$0.seq] != nil }
       if seeds {
-        for run in group.runs {
+        for run in group.samples {
           let points = (options.seedCurves[run.seq] ?? []).map { ($0.iteration, $0.value) }
           var thin = LineChart.Series(
             label: "\(group.label) seed \(run.seed)", color: style.color, points: line(points),
@@ -171,12 +171,12 @@ public enum CurveCharts {
           seedLines.append(thin)
         }
       }
-      let runs = group.runs.count == 1 ? "1 run" : "\(group.runs.count) runs"
+      let runs = group.samples.count == 1 ? "1 run" : "\(group.samples.count) runs"
       series.append(
         LineChart.Series(
           label: "\(group.label) (\(runs))", color: style.color,
           points: line(band.map { ($0.iteration, $0.mean) }),
-          band: group.runs.count < 2 || seeds
+          band: group.samples.count < 2 || seeds
             ? [] : band.map { .init(x: Double($0.iteration), low: $0.minimum, high: $0.maximum) },
           dash: style.dash))
       if let start = group.learningStartMedian {

@@ -21,7 +21,7 @@ public enum DivergedRuns {
         return count == 0 ? nil : "\(group.label) (\(count) \(count == 1 ? "run" : "runs"))"
       }
     let text =
-      "diverged (loss NaN or infinite), not averaged in: \(counts.joined(separator: ", "));"
+      "diverged (NaN loss or blew up), not averaged in: \(counts.joined(separator: ", "));"
       + " see 'tracker list --status diverged'"
     return wrap(text, width: 80) + "\n"
   }

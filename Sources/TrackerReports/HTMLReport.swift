@@ -130,7 +130,7 @@ public struct HTMLReport {
     out.open("thead")
     out.open("tr")
     out.element("th", ["rowspan": "2", "class": "left"], text: "group")
-    out.element("th", ["rowspan": "2"], text: "runs")
+    out.element("th", ["rowspan": "2"], text: "seeds")
     out.element("th", ["colspan": "4"], text: "final test accuracy %")
     out.element("th", ["rowspan": "2"], text: "best test acc %")
     out.element("th", ["colspan": "2"], text: "learning start")
@@ -154,7 +154,7 @@ public struct HTMLReport {
       out.raw(XML.escape(group.label) + "\n")
       out.close("td")
       for cell in [
-        String(group.runs.count), Format.percent(accuracy?.mean),
+        String(group.seeds), Format.percent(accuracy?.mean),
         Format.percent(accuracy?.standardDeviation), Format.percent(accuracy?.minimum),
         Format.percent(accuracy?.maximum), Format.percent(group.bestTestAccuracy?.maximum),
         Format.iteration(group.learningStartMedian), String(group.neverStarted),
@@ -187,7 +187,7 @@ public struct HTMLReport {
   /// The mean test accuracy over the group's runs at each evaluation.
   private func groupSparkline(_ group: RunGroup) -> String {
     var sums: [Int: (total: Double, count: Int)] = [:]
-    for run in group.runs {
+    for run in group.samples {
       for point in testCurves[run.seq] ?? [] {
         sums[point.iteration, default: (0, 0)].total += point.value
         sums[point.iteration, default: (0, 0)].count += 1

@@ -39,7 +39,7 @@ public enum Sparkline {
   /// group has evaluations.
   public static func compareLines(_ curves: [GroupCurve], width terminal: Int = 80) -> [String] {
     guard curves.contains(where: { !$0.band.isEmpty }) else { return [] }
-    let sampled = curves.contains { $0.group.runs.count > runsPerGroup }
+    let sampled = curves.contains { $0.group.samples.count > runsPerGroup }
     let terminal = max(60, terminal)
     // Whole labels where the line keeps 20 columns for the curve; cut beyond.
     let labelWidth = min(terminal - 2 - 2 - 20, curves.map(\.group.label.count).max() ?? 0)

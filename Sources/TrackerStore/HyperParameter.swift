@@ -122,6 +122,11 @@ public struct RunFilter: Sendable {
   public var conditions: [(parameter: HyperParameter, value: SQLValue)]
   /// The run must carry every one of these tags.
   public var tags: [(key: String, value: String)]
+  /// Only runs that have a completed duplicate: another completed run of the
+  /// same configuration (`config_key`) and seed (`list --duplicates`).
+  public var duplicatesOnly = false
+  /// Only runs on data with this fingerprint (`runs.dataset_hash`).
+  public var datasetHash: String?
 
   public init(
     optimizers: [String] = [], statuses: [RunStatus] = [],
@@ -178,12 +183,22 @@ public struct RunFilter: Sendable {
       )
       values += [.text(tag.key), .text(tag.value)]
     }
+    if let datasetHash {
+      terms.append("r.dataset_hash = ?")
+      values.append(.text(datasetHash))
+    }
+    if duplicatesOnly {
+      terms.append(
+        "EXISTS (SELECT 1 FROM runs AS d WHERE d.config_key = r.config_key AND d.seed = r.seed"
+          + " AND d.seq <> r.seq AND d.status = 'completed')")
+    }
     return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
   }
 
   /// True when the filter selects every run.
   public var isEmpty: Bool {
     optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty
+      && !duplicatesOnly && datasetHash == nil
   }
 }
 

@@ -1,10 +1,18 @@
-// RunComparison: groups runs that differ only by seed, labels each group by
-// what sets it apart from the others, and computes the statistics `compare`
-// prints per group and between two groups. No SQL.
+// RunComparison: groups runs of one configuration (they differ only by seed),
+// labels each group by what sets it apart from the others, and computes the
+// statistics `compare` prints per group and between two groups, over one
+// sample per seed. No SQL.
 import Foundation
 
-/// Runs with the same optimizer and the same value of every hyperparameter
-/// except the seed, and their statistics.
+/// Runs of one configuration (`StoredRun.configKey`: the optimizer, every
+/// hyperparameter except the seed, and the data's fingerprint), and their
+/// statistics.
+///
+/// Each seed counts once: training is bit-identical for the same settings and
+/// seed, so a second run of one (a sweep re-run, a run repeated by hand) is
+/// the same sample again, not new evidence. Of several, the earliest recorded
+/// (lowest `seq`) is the sample, so adding a duplicate later never changes an
+/// answer; the `samples` view of migration 0006 picks the same one.
 public struct RunGroup: Sendable {
   public let optimizer: String
   /// The group's value of each `HyperParameter.grouping` column.
@@ -12,14 +20,17 @@ public struct RunGroup: Sendable {
   /// The optimizer, then `key=value` for each parameter whose value differs
   /// among the groups compared (e.g. "sgd lr=0.1").
   public internal(set) var label: String
+  /// Every stored run of the group, in the order read.
   public let runs: [StoredRun]
-  /// Over the runs that have a final test accuracy (an evaluation).
+  /// One run per seed, the earliest recorded: what the statistics are over.
+  public let samples: [StoredRun]
+  /// Over the samples that have a final test accuracy (an evaluation).
   public let finalTestAccuracy: SampleStatistics?
-  /// Over each run's best test accuracy.
+  /// Over each sample's best test accuracy.
   public let bestTestAccuracy: SampleStatistics?
-  /// Median over the runs that started learning; nil when none did.
+  /// Median over the samples that started learning; nil when none did.
   public let learningStartMedian: Double?
-  /// Runs that never started learning (no learning start).
+  /// Samples that never started learning (no learning start).
   public let neverStarted: Int
   public let finalLoss: SampleStatistics?
   public let duration: SampleStatistics?
@@ -29,26 +40,45 @@ public struct RunGroup: Sendable {
     parameters = zip(HyperParameter.grouping, key).map { ($0, $1) }
     label = optimizer
     self.runs = runs
-    finalTestAccuracy = SampleStatistics(runs.compactMap(\.summary.finalTestAccuracy))
-    bestTestAccuracy = SampleStatistics(runs.compactMap(\.summary.bestTestAccuracy))
-    let starts = runs.compactMap(\.summary.learningStart).map(Double.init)
+    let samples = Self.samples(runs)
+    self.samples = samples
+    finalTestAccuracy = SampleStatistics(samples.compactMap(\.summary.finalTestAccuracy))
+    bestTestAccuracy = SampleStatistics(samples.compactMap(\.summary.bestTestAccuracy))
+    let starts = samples.compactMap(\.summary.learningStart).map(Double.init)
     learningStartMedian = SampleStatistics(starts)?.median
-    neverStarted = runs.count - starts.count
-    finalLoss = SampleStatistics(runs.compactMap(\.summary.finalLoss))
-    duration = SampleStatistics(runs.compactMap(\.durationSeconds))
+    neverStarted = samples.count - starts.count
+    finalLoss = SampleStatistics(samples.compactMap(\.summary.finalLoss))
+    duration = SampleStatistics(samples.compactMap(\.durationSeconds))
   }
+
+  /// The earliest recorded run of each seed among `runs`, in their order.
+  static func samples(_ runs: [StoredRun]) -> [StoredRun] {
+    var first: [Int64: StoredRun] = [:]
+    for run in runs where (first[run.seed]?.seq ?? .max) > run.seq { first[run.seed] = run }
+    return runs.filter { first[$0.seed]?.seq == $0.seq }
+  }
+
+  /// Distinct seeds: the number of samples.
+  public var seeds: Int { samples.count }
+  /// Stored runs that repeat a seed already counted.
+  public var duplicates: Int { runs.count - samples.count }
 
   /// The group's value of `parameter`.
   public func value(_ parameter: HyperParameter) -> SQLValue {
     parameters.first { $0.parameter == parameter }?.value ?? .null
   }
 
-  /// The final test accuracies the statistics were computed from.
-  public var finalTestAccuracies: [Double] { runs.compactMap(\.summary.finalTestAccuracy) }
+  /// The final test accuracies the statistics (and Welch's test) were
+  /// computed from: one per seed.
+  public var finalTestAccuracies: [Double] { samples.compactMap(\.summary.finalTestAccuracy) }
+
+  /// The data's fingerprint the group's runs trained on.
+  public var datasetHash: String { runs.first?.datasetHash ?? "" }
 }
 
 public enum RunComparison {
-  /// Groups `runs` by optimizer and every hyperparameter except the seed.
+  /// Groups `runs` by configuration: optimizer, every hyperparameter except
+  /// the seed, and the data's fingerprint (`StoredRun.configKey`).
   ///
   /// Groups come in the order of `optimizerOrder` (names not in it follow,
   /// alphabetically), and within one optimizer by their parameter values
@@ -58,7 +88,9 @@ public enum RunComparison {
     var byKey: [[SQLValue]: [StoredRun]] = [:]
     var keys: [[SQLValue]] = []
     for run in runs {
-      let key = [.text(run.optimizer)] + columns.map { run[$0] }
+      // The columns, for the group's parameters and order; the config key, for
+      // what the columns don't hold (the data's fingerprint, canonical text).
+      let key = [.text(run.optimizer)] + columns.map { run[$0] } + [.text(run.configKey)]
       if byKey[key] == nil { keys.append(key) }
       byKey[key, default: []].append(run)
     }
@@ -76,7 +108,8 @@ public enum RunComparison {
     }
     var groups = keys.map { key -> RunGroup in
       guard case .text(let optimizer) = key[0] else { preconditionFailure("optimizer is text") }
-      return RunGroup(optimizer: optimizer, key: Array(key.dropFirst()), runs: byKey[key]!)
+      return RunGroup(
+        optimizer: optimizer, key: Array(key.dropFirst().dropLast()), runs: byKey[key]!)
     }
     label(&groups)
     return groups
@@ -86,7 +119,7 @@ public enum RunComparison {
   /// those with two or more distinct non-NULL values among `groups` (a NULL
   /// only means the optimizer doesn't use the parameter, which the optimizer
   /// name already says). If that leaves two labels equal, every parameter
-  /// that differs at all is shown.
+  /// that differs at all is shown, and then the data's fingerprint.
   static func label(_ groups: inout [RunGroup]) {
     func distinct(_ parameter: HyperParameter, countingNull: Bool) -> Int {
       Set(groups.map { $0.value(parameter) }.filter { countingNull || $0 != .null }).count
@@ -102,6 +135,10 @@ public enum RunComparison {
     }
     var result = labels(countingNull: false)
     if Set(result).count < result.count { result = labels(countingNull: true) }
+    if Set(result).count < result.count {
+      // Same settings on different data with one label (two 'custom' sets).
+      result = zip(result, groups).map { "\($0) data=\($1.datasetHash.prefix(8))" }
+    }
     for index in groups.indices { groups[index].label = result[index] }
   }
 }

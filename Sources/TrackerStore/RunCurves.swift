@@ -115,17 +115,17 @@ extension RunStore {
     }
   }
 
-  /// `band(_:over:)` of each group's runs, in the order of `groups`. A group
-  /// of more than `runsPerGroup` runs is sampled: runs evenly spaced over the
-  /// group (in its order), not its first ones.
+  /// `band(_:over:)` of each group's samples (one run per seed), in the order
+  /// of `groups`. A group of more than `runsPerGroup` samples is thinned: runs
+  /// evenly spaced over the group (in its order), not its first ones.
   public func bands(_ metric: CurveMetric, of groups: [RunGroup], runsPerGroup: Int = .max)
     throws -> [[BandPoint]]
   {
     precondition(runsPerGroup > 0, "runsPerGroup must be positive")
     return try groups.map { group in
-      var runs = group.runs
+      var runs = group.samples
       if runs.count > runsPerGroup {
-        runs = (0..<runsPerGroup).map { group.runs[$0 * group.runs.count / runsPerGroup] }
+        runs = (0..<runsPerGroup).map { group.samples[$0 * group.samples.count / runsPerGroup] }
       }
       return try band(metric, over: runs)
     }

@@ -31,6 +31,7 @@ extension RunStore {
     r.baseline, r.learning_margin, r.learning_start, r.final_test_acc, r.best_test_acc,
     r.final_loss,
     """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
+    + ", r.config_key, r.dataset_hash"
 
   /// The runs `filter` selects: newest first (by start time) and at most
   /// `limit` when given, else in the order they were recorded.
@@ -47,6 +48,11 @@ extension RunStore {
     sql += newestFirst ? " ORDER BY r.started_at DESC, r.seq DESC" : " ORDER BY r.seq"
     if let limit { sql += " LIMIT \(max(0, limit))" }
     return try selectRuns(sql, values, includeTags: includeTags)
+  }
+
+  /// The runs `sql` (which selects `runColumns` from `runs AS r`) returns.
+  func runs(sql: String, _ values: [SQLValue]) throws -> [StoredRun] {
+    try selectRuns(sql, values, includeTags: false)
   }
 
   private func selectRuns(_ sql: String, _ values: [SQLValue], includeTags: Bool) throws
@@ -67,7 +73,8 @@ extension RunStore {
           optimizer: row.text(4),
           parameters: (0..<parameterCount).map { row.value(14 + $0) },
           startedAt: row.text(5), endedAt: row.optionalText(6),
-          durationSeconds: row.optionalDouble(7), summary: summary))
+          durationSeconds: row.optionalDouble(7), summary: summary,
+          configKey: row.text(14 + parameterCount), datasetHash: row.text(15 + parameterCount)))
     }
     if includeTags {
       // One indexed lookup per run: tags are only asked for short lists.

@@ -132,17 +132,23 @@ public final class RunRecorder {
   /// rows were lost and why. Throws only when the end itself can't be
   /// recorded; the caller may then call `finish` again, e.g. with `.failed`.
   /// Calling it after it succeeded throws a `StoreError`.
+  ///
+  /// Returns the status recorded: `status`, except that a completed run whose
+  /// loss blew up (`BlowUp`) is recorded `diverged`.
+  @discardableResult
   public func finish(status: RunStatus, endedAt: Date, error: String? = nil, divergedAt: Int? = nil)
-    throws
+    throws -> RunStatus
   {
     guard !finished else {
       throw StoreError("run \(runID) is already finished; finish it only once")
     }
+    var recorded = status
     do {
       try store.database.writeRetryingBusy {
         try insertBuffered()
         try recordEnd(status: status, endedAt: endedAt, error: error, divergedAt: divergedAt)
         try store.storeSummary(seq: seq)
+        recorded = try store.flagBlowUp(seq: seq, status: status)
       }
     } catch let writeError where !losses.isEmpty || !evaluations.isEmpty {
       let lost =
@@ -153,10 +159,12 @@ public final class RunRecorder {
           error: [error, lost].compactMap { $0 }.joined(separator: "; "),
           divergedAt: divergedAt)
         try store.storeSummary(seq: seq)
+        recorded = try store.flagBlowUp(seq: seq, status: status)
       }
     }
     clearBuffer()
     finished = true
+    return recorded
   }
 
   private func recordEnd(status: RunStatus, endedAt: Date, error: String?, divergedAt: Int?) throws

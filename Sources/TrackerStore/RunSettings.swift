@@ -103,11 +103,13 @@ public struct RunSettings: Sendable, Equatable {
 
 extension RunFilter {
   /// Runs trained exactly like `settings` (same optimizer, same value in every
-  /// hyperparameter column), in any of `statuses`. The data's fingerprint is
-  /// not compared: `settings` may come from a plan made before the data is read.
+  /// hyperparameter column, seed included, and the same data's fingerprint when
+  /// `settings` has one): the same configuration (`config_key`) and seed. In
+  /// any of `statuses`.
   public init(sameAs settings: RunSettings, statuses: [RunStatus]) {
     self.init(
       optimizers: [settings.optimizer], statuses: statuses,
       conditions: settings.parameters.map { ($0.parameter, $0.value) })
+    datasetHash = settings.datasetHash
   }
 }

@@ -13,7 +13,7 @@ extension RunStore {
   public func resolve(run text: String) throws -> StoredRun {
     let key = text.trimmingCharacters(in: .whitespaces)
     let sql = "SELECT \(Self.runColumns) FROM runs AS r WHERE r.name = ? ORDER BY r.seq"
-    let named = try runs(sql: sql, [.text(key)])
+    let named = try runsResolved(sql: sql, [.text(key)])
     if named.count > 1 {
       throw StoreError(
         "\(named.count) runs are named '\(key)' in \(database.path): "
@@ -25,7 +25,7 @@ extension RunStore {
   }
 
   /// Runs read with `sql` (which selects `runColumns`), with their tags.
-  private func runs(sql: String, _ values: [SQLValue]) throws -> [StoredRun] {
+  private func runsResolved(sql: String, _ values: [SQLValue]) throws -> [StoredRun] {
     var ids: [String] = []
     try statement(sql).forEachRow(values) { ids.append($0.text(1)) }
     return try ids.map { try resolve($0) }

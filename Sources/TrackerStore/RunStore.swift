@@ -137,3 +137,20 @@ public final class RunStore {
 
 @available(*, unavailable)
 extension RunStore: Sendable {}
+
+// MARK: - Tags
+
+extension RunStore {
+  /// Gives `run` each of `tags` whose key it lacks, in one transaction; keys it
+  /// already has keep their value. How `sweep` labels a run it skips.
+  public func addTags(_ tags: [(key: String, value: String)], to run: StoredRun) throws {
+    guard !tags.isEmpty else { return }
+    try database.write {
+      let insert = try statement(
+        "INSERT OR IGNORE INTO run_tags (run_seq, key, value) VALUES (?, ?, ?)")
+      for tag in tags {
+        try insert.execute([.integer(run.seq), .text(tag.key), .text(tag.value)])
+      }
+    }
+  }
+}

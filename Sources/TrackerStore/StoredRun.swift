@@ -20,11 +20,18 @@ public struct StoredRun: Sendable {
   public var summary: RunSummary
   /// "key=value" pairs, by key; empty unless the query asked for tags.
   public var tags: [(key: String, value: String)]
+  /// `runs.config_key` (migration 0006): every setting that can change the
+  /// result, canonical, with the data's fingerprint; runs with the same key
+  /// and seed are the same sample.
+  public var configKey: String
+  /// `runs.dataset_hash`: the fingerprint of the data the run trained on.
+  public var datasetHash: String
 
   public init(
     seq: Int64, id: String, name: String?, status: RunStatus, optimizer: String,
     parameters: [SQLValue], startedAt: String, endedAt: String?, durationSeconds: Double?,
-    summary: RunSummary, tags: [(key: String, value: String)] = []
+    summary: RunSummary, tags: [(key: String, value: String)] = [], configKey: String = "",
+    datasetHash: String = ""
   ) {
     precondition(parameters.count == HyperParameter.allCases.count, "one value per parameter")
     self.seq = seq
@@ -38,6 +45,8 @@ public struct StoredRun: Sendable {
     self.durationSeconds = durationSeconds
     self.summary = summary
     self.tags = tags
+    self.configKey = configKey
+    self.datasetHash = datasetHash
   }
 
   /// The value of one hyperparameter column.

@@ -87,7 +87,10 @@ final class Console {
     let detail: String
     switch outcome.status {
     case .completed: detail = ""
-    case .diverged: detail = " (diverged at iteration \(outcome.divergedAt ?? 0))"
+    case .diverged:
+      detail =
+        outcome.divergedAt.map { " (diverged at iteration \($0))" }
+        ?? " (blew up: its loss ended above twice where it started)"
     default: detail = " (after \(outcome.iterationsRun) of \(config.iterations) iterations)"
     }
     print(

@@ -23,3 +23,23 @@ enum DataLocation {
     return dir
   }
 }
+
+// MARK: - Which data it is
+
+extension DatasetName {
+  /// The data set `data` (read from `directory`) is, by its fingerprint; when
+  /// `claimed` (--dataset) names another, an `InputError` naming both: the
+  /// label a run records comes from the files, never from the flag alone.
+  static func identify(_ data: Dataset, claimed: DatasetName?, directory: String) throws
+    -> DatasetName
+  {
+    let found = DatasetName(fingerprint: data.fingerprint)
+    if let claimed, claimed != found {
+      throw InputError(
+        "--dataset \(claimed.rawValue) contradicts the files in \(directory), which are"
+          + " \(found.title) (fingerprint \(data.fingerprint)); leave --dataset out or point"
+          + " --data-dir at \(claimed.title) files")
+    }
+    return found
+  }
+}

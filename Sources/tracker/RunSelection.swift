@@ -99,7 +99,7 @@ struct RunSelection {
   func seedCurves(_ metric: CurveMetric, of groups: [RunGroup], mode: CurveCharts.PerSeed)
     throws -> [Int64: [CurvePoint]]
   {
-    let runs = groups.filter { CurveCharts.drawsSeeds($0, mode) }.flatMap(\.runs)
+    let runs = groups.filter { CurveCharts.drawsSeeds($0, mode) }.flatMap(\.samples)
     return runs.isEmpty ? [:] : try store.curves(metric, of: runs)
   }
 

@@ -43,10 +43,10 @@ struct RunSession {
     var lastTest: Double?
     let clock = ContinuousClock()
     var recording = Duration.zero
-    func recorded(_ body: () throws -> Void) rethrows {
+    func recorded<T>(_ body: () throws -> T) rethrows -> T {
       let before = clock.now
       defer { recording += clock.now - before }
-      try body()
+      return try body()
     }
     do {
       let summary = try TrackerEngine.train(config, on: data) { event in
@@ -67,7 +67,7 @@ struct RunSession {
         }
         return StopSignals.received > 0 ? .stop : .proceed
       }
-      let status: RunStatus
+      var status: RunStatus
       var reason: String?
       if let divergedAt {
         status = .diverged
@@ -79,7 +79,8 @@ struct RunSession {
       } else {
         status = .completed
       }
-      try recorded {
+      // A completed run whose loss blew up is recorded diverged (BlowUp).
+      status = try recorded {
         try recorder.finish(status: status, endedAt: Date(), error: reason, divergedAt: divergedAt)
       }
       return RunOutcome(
@@ -89,7 +90,7 @@ struct RunSession {
         stopSignal: status == .interrupted ? StopSignals.lastSignal : nil,
         engineSeconds: summary.trainingSeconds, recordingSeconds: recording.seconds)
     } catch {
-      try? recorder.finish(status: .failed, endedAt: Date(), error: String(describing: error))
+      _ = try? recorder.finish(status: .failed, endedAt: Date(), error: String(describing: error))
       throw error
     }
   }

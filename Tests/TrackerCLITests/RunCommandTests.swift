@@ -36,7 +36,7 @@ final class RunCommandTests: ProcessTestCase {
       [
         .text(id), .text("adam"), .integer(7), .text("completed"), .real(0.01), .integer(60),
         .integer(20), .integer(10), .real(0.9), .real(0.999), .null, .text("40,20"),
-        .text("relu"), .text("he"), .integer(0), .text("mnist"), .integer(16),
+        .text("relu"), .text("he"), .integer(0), .text("custom"), .integer(16),
         .text("first try"), .integer(1), .integer(1), .integer(1), .text("0.1.0"),
       ])
     XCTAssertEqual(

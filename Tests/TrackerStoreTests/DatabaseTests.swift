@@ -106,7 +106,7 @@ final class DatabaseTests: StoreTestCase {
     let run = makeRun()
     let recorder = try writer.begin(run)
     XCTAssertEqual(try int(reader, "SELECT count(*) FROM runs WHERE id = ?", [.text(run.id)]), 1)
-    for i in 1...10 { try recorder.logLoss(iteration: i, loss: Double(i)) }
+    for i in 1...10 { try recorder.logLoss(iteration: i, loss: 1 / Double(i)) }
     try recorder.flush()
     XCTAssertEqual(try int(reader, "SELECT count(*) FROM losses"), 10)
 

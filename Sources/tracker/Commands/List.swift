@@ -16,6 +16,11 @@ extension Tracker {
           tracker list
           tracker list adam --where lr=0.001 --limit 0
           tracker list --status failed --status diverged --format csv
+          tracker list --duplicates
+
+        --duplicates lists the completed runs that repeat a configuration and seed, each set \
+        together, earliest first: compare counts the earliest run of each set once and leaves \
+        the others out (see docs/querying.md).
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -24,6 +29,9 @@ extension Tracker {
     var optimizers: [String] = []
 
     @OptionGroup var filter: FilterOptions
+
+    @Flag(help: "Only completed runs of a configuration and seed that has several.")
+    var duplicates = false
 
     @Option(help: "Show at most this many runs; 0 shows all.")
     var limit: Int = 20
@@ -45,7 +53,9 @@ extension Tracker {
     /// The output, and a note for stderr when runs were left out (or none
     /// matched), so stdout stays parseable.
     func report(_ store: RunStore) throws -> (output: String, note: String?) {
-      let selection = try filter.filter(optimizers: optimizers, defaultStatuses: [])
+      var selection = try filter.filter(
+        optimizers: optimizers, defaultStatuses: duplicates ? [.completed] : [])
+      selection.duplicatesOnly = duplicates
       // A mistyped optimizer is the same error as in compare, not an empty table.
       let present = Set(try store.optimizerCounts(matching: RunFilter()).map(\.optimizer))
       let missing = optimizers.filter { !present.contains($0) }
@@ -53,19 +63,29 @@ extension Tracker {
         throw try RunSelection.nothingToCompare(
           store, selection: RunFilter(optimizers: missing), missing: missing)
       }
-      let runs = try store.runs(
-        matching: selection, newestFirst: true, limit: limit == 0 ? nil : limit, includeTags: true)
+      var runs = try store.runs(
+        matching: selection, newestFirst: true, limit: limit == 0 || duplicates ? nil : limit,
+        includeTags: true)
+      if duplicates {
+        // Each set together, its earliest run (the one compare counts) first.
+        runs.sort { ($0.configKey, $0.seed, $0.seq) < ($1.configKey, $1.seed, $1.seq) }
+        if limit > 0 { runs = Array(runs.prefix(limit)) }
+      }
       var note: String?
       if runs.isEmpty {
         guard try store.count(matching: RunFilter()) > 0 else {
           throw StoreError(
             "no runs in \(store.database.path) yet; record some with 'tracker run --opt adam'")
         }
-        note = "no runs match; 'tracker list --status all' shows every run"
+        note =
+          duplicates
+          ? "no completed run repeats a configuration and seed among the runs selected"
+          : "no runs match; 'tracker list --status all' shows every run"
       } else if limit > 0, runs.count == limit {
         let total = try store.count(matching: selection)
         if total > limit {
-          note = "showing the newest \(limit) of \(total) runs; --limit 0 shows all"
+          let which = duplicates ? "first" : "newest"
+          note = "showing the \(which) \(limit) of \(total) runs; --limit 0 shows all"
         }
       }
       let width = TerminalInfo.detect(fd: STDOUT_FILENO).columns

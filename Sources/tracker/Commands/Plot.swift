@@ -166,7 +166,7 @@ extension Tracker {
         // nothing (or not every optimizer named) is selected.
         let selection = try RunSelection(store, optimizers: optimizers, options: filter)
         let groups = try selection.groups()
-        let runs = groups.map(\.runs.count).reduce(0, +)
+        let runs = groups.map(\.samples.count).reduce(0, +)
         chart = CurveCharts.groups(
           try selection.curves(metric, of: groups), metric: metric, logScale: logScale,
           what: FilterOptions.describe(selection.filter.statuses),

@@ -91,8 +91,15 @@ extension Tracker {
 
     // MARK: - Data, labels, execution
 
-    @Option(help: "The data set.")
-    var dataset: DatasetName = .mnist
+    // Optional, so that a --dataset the files contradict is an error: the
+    // recorded name comes from the files' fingerprint (DatasetName.identify).
+    @Option(
+      help: """
+        The data set, where to look for it by default and what the files must be \
+        (default: mnist's folder; the name recorded comes from the files, 'custom' for \
+        other data).
+        """)
+    var dataset: DatasetName?
 
     @Option(
       help: ArgumentHelp(
@@ -189,8 +196,9 @@ extension Tracker {
       // Check everything we can before the database is touched: a bad --db or missing
       // data must leave the database exactly as it was.
       try RunStore.validatePath(dbPath)
-      let dir = dataDir ?? DataLocation.defaultDirectory(for: dataset)
-      let data = try Dataset.load(name: dataset.rawValue, directory: dir)
+      let dir = dataDir ?? DataLocation.defaultDirectory(for: dataset ?? .mnist)
+      let data = try Dataset.load(name: (dataset ?? .mnist).rawValue, directory: dir)
+      let identity = try DatasetName.identify(data, claimed: dataset, directory: dir)
       guard config.batchSize <= data.trainCount else {
         throw InputError(
           "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)"
@@ -200,12 +208,13 @@ extension Tracker {
       let loaded = clock.now
       let store = try RunStore.open(path: dbPath)
       let opened = clock.now
-      let recorder = try store.begin(newRun(config: config, data: data))
+      let recorder = try store.begin(newRun(config: config, data: data, dataset: identity))
       let begun = clock.now
       let console = Console(
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)
       let outcome = try RunSession(recorder: recorder, console: console).train(config, on: data)
       console.summary(runID: recorder.runID, config: config, outcome: outcome)
+      if outcome.status == .completed { Self.noteDuplicate(store, runID: recorder.runID) }
       if timing || timingJSON {
         // Recording: inserting the run, its metrics and its end (not opening the database).
         let recording = (begun - opened).seconds + outcome.recordingSeconds
@@ -221,7 +230,25 @@ extension Tracker {
       if outcome.status != .completed { throw ExitCode.failure }
     }
 
-    private func newRun(config: TrainingConfig, data: Dataset) -> NewRun {
+    /// Says on stderr when run `runID` repeats a completed run of the same
+    /// configuration and seed, and whether their metrics came out identical.
+    /// The run is recorded all the same (users rerun to verify); compare counts
+    /// the seed once. Best effort: a failed read only leaves the note out.
+    static func noteDuplicate(_ store: RunStore, runID: String) {
+      guard let run = try? store.run(id: runID),
+        let earlier = try? store.earlierDuplicate(of: runID)
+      else { return }
+      let difference: Int?
+      do { difference = try store.firstDifference(earlier, run) } catch { return }
+      let outcome =
+        difference.map { "its metrics differ from iteration \($0) on" }
+        ?? "its metrics are bit-identical"
+      printError(
+        "note: run \(run.shortID) duplicates run \(earlier.shortID) (same configuration and seed;"
+          + " compare counts the seed once); \(outcome)")
+    }
+
+    private func newRun(config: TrainingConfig, data: Dataset, dataset: DatasetName) -> NewRun {
       NewRun(
         id: runID ?? UUID().uuidString.lowercased(), name: name,
         settings: RunSettings(config, dataset: dataset, datasetHash: data.fingerprint),

@@ -12,13 +12,18 @@ struct SweepCell {
   var arguments: [String]
   /// "adam seed 3 lr=0.01": the optimizer, the seed and the swept values.
   var label: String
-  /// What `tracker run` stores for this configuration (without the data's
-  /// fingerprint, unknown until a run loads it).
+  /// What `tracker run` stores for this configuration. The data set's name
+  /// and fingerprint are filled in by `identifyData` once the data is read.
   var settings: RunSettings
-  var dataset: DatasetName
+  /// The --dataset given, if any (the folder to read and what it must hold).
+  var dataset: DatasetName?
 
-  /// Completed runs of exactly this configuration (every hyperparameter column).
-  var completedRuns: RunFilter { RunFilter(sameAs: settings, statuses: [.completed]) }
+  /// Runs of exactly this configuration and seed (every hyperparameter column
+  /// and the data's fingerprint) in any of `statuses`.
+  func runs(_ statuses: [RunStatus]) -> RunFilter {
+    precondition(settings.datasetHash != nil, "identifyData fills the fingerprint first")
+    return RunFilter(sameAs: settings, statuses: statuses)
+  }
 }
 
 extension Tracker.Sweep {
@@ -43,9 +48,9 @@ extension Tracker.Sweep {
       ("--iters", try Self.items(iters, option: "--iters")),
       ("--batch-size", try Self.items(batchSize, option: "--batch-size")),
       ("--eval-interval", try Self.items(evalInterval, option: "--eval-interval")),
-      ("--hidden", Self.unique(hidden)),
+      ("--hidden", Self.unique(hidden, by: Self.hiddenValue)),
       ("--activation", try Self.items(activation, option: "--activation")),
-      ("--weight-init", try Self.items(weightInit, option: "--weight-init")),
+      ("--weight-init", try Self.items(weightInit, option: "--weight-init", by: Self.initValue)),
     ] where !values.isEmpty {
       common.append(Dimension(option: option, values: values))
     }
@@ -72,12 +77,13 @@ extension Tracker.Sweep {
     for t in tag { shared += ["--tag", "\(t.key)=\(t.value)"] }
     if let threads { shared += ["--threads", String(threads)] }
 
-    var count = seedList.count
-    for name in optimizerList {
-      count *= ((common + perOptimizer[name, default: []]).map(\.values.count).reduce(1, *))
-      guard count <= Self.maximumCells else { break }
-    }
-    guard count <= Self.maximumCells else {
+    // seeds × Σ over optimizers of the product of their dimensions: each
+    // optimizer's runs are its own sub-grid. Counted in Double so that a huge
+    // product cannot overflow before it is compared.
+    let perSeed = optimizerList.map { name in
+      (common + perOptimizer[name, default: []]).map { Double($0.values.count) }.reduce(1, *)
+    }.reduce(0, +)
+    guard Double(seedList.count) * perSeed <= Double(Self.maximumCells) else {
       throw ValidationError(
         "this sweep has more than \(Self.maximumCells) runs; give fewer seeds or values per option")
     }
@@ -113,29 +119,44 @@ extension Tracker.Sweep {
     }
     return SweepCell(
       arguments: arguments, label: label,
-      settings: RunSettings(config, dataset: run.dataset, datasetHash: nil), dataset: run.dataset)
+      settings: RunSettings(config, dataset: run.dataset ?? .mnist, datasetHash: nil),
+      dataset: run.dataset)
   }
 
-  /// Loads each data set the grid uses once, so missing or broken files, and batch
-  /// sizes larger than the training set, stop the sweep before anything runs.
-  func checkData(_ cells: [SweepCell]) throws {
-    for choice in DatasetName.allCases {
+  /// Loads each data set the grid uses once, so missing or broken files, a
+  /// --dataset the files contradict, and batch sizes larger than the training
+  /// set stop the sweep before anything runs; and fills in each cell's data
+  /// identity (name and fingerprint), as its run will record them, so that
+  /// cells done before are found by their whole configuration.
+  func identifyData(_ cells: [SweepCell]) throws -> [SweepCell] {
+    var cells = cells
+    for choice in [nil] + DatasetName.allCases.map(Optional.some) {
       let batch = cells.filter { $0.dataset == choice }.map(\.settings.batchSize).max()
       guard let batch else { continue }
-      let dir = dataDir ?? DataLocation.defaultDirectory(for: choice)
-      let trainCount = try Dataset.load(name: choice.rawValue, directory: dir).trainCount
-      guard batch <= trainCount else {
+      let dir = dataDir ?? DataLocation.defaultDirectory(for: choice ?? .mnist)
+      let data = try Dataset.load(name: (choice ?? .mnist).rawValue, directory: dir)
+      let identity = try DatasetName.identify(data, claimed: choice, directory: dir)
+      guard batch <= data.trainCount else {
         throw InputError(
-          "--batch-size \(batch) is larger than the training set (\(trainCount) images); use at most \(trainCount)"
+          "--batch-size \(batch) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)"
         )
       }
+      for index in cells.indices where cells[index].dataset == choice {
+        cells[index].settings.dataset = identity.rawValue
+        cells[index].settings.datasetHash = data.fingerprint
+      }
     }
+    return cells
   }
 
   // MARK: - Parsing lists
 
-  /// One list option's values: each occurrence split at commas, duplicates dropped.
-  static func items(_ occurrences: [String], option: String) throws -> [String] {
+  /// One list option's values: each occurrence split at commas, values equal
+  /// by `value` dropped after the first (numbers by value: 0.01, 0.010 and
+  /// 1e-2 are one learning rate).
+  static func items(
+    _ occurrences: [String], option: String, by value: (String) -> String = numberValue
+  ) throws -> [String] {
     var values: [String] = []
     for text in occurrences {
       let parts = text.split(separator: ",", omittingEmptySubsequences: false)
@@ -147,12 +168,28 @@ extension Tracker.Sweep {
       }
       values += parts
     }
-    return unique(values)
+    return unique(values, by: value)
   }
 
-  static func unique(_ values: [String]) -> [String] {
+  /// `values` without those whose `value` came before.
+  static func unique(_ values: [String], by value: (String) -> String = { $0 }) -> [String] {
     var seen = Set<String>()
-    return values.filter { seen.insert($0).inserted }
+    return values.filter { seen.insert(value($0)).inserted }
+  }
+
+  /// A number as the double it reads as; other text as itself.
+  static func numberValue(_ text: String) -> String {
+    Double(text).map { "\($0)" } ?? text
+  }
+
+  /// "40, 20" and "40,20" are one architecture.
+  static func hiddenValue(_ text: String) -> String {
+    (try? parseHidden(text)).map { $0.map(String.init).joined(separator: ",") } ?? text
+  }
+
+  /// A weight init as stored (WeightInit.description): 0.01 and 1e-2 are one.
+  static func initValue(_ text: String) -> String {
+    WeightInit(text)?.description ?? text
   }
 
   /// The optimizers in the order given, for the comparison's row order.

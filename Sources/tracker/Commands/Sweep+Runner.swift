@@ -24,6 +24,11 @@ struct SweepRunner {
   let store: RunStore
   let databasePath: String
   let jobs: Int
+  /// The sweep's --tag labels: every run of the sweep carries them, those it
+  /// runs and those it skips (`doneRun`).
+  let tags: [(key: String, value: String)]
+  /// Whether a cell whose earlier run diverged runs again.
+  let retryDiverged: Bool
 
   struct Result {
     var completedIDs: Set<String> = []
@@ -92,11 +97,20 @@ struct SweepRunner {
       while result.stopSignal == nil, running.count < jobs, next < cells.count {
         let cell = next
         next += 1
-        if let done = try completedRun(of: cells[cell]) {
-          result.skipped += 1
-          result.completedIDs.insert(done)
-          progress.finished(
-            cells[cell].label, "skipped, already completed (run \(done.prefix(8)))", seconds: nil)
+        if let done = try doneRun(of: cells[cell]) {
+          if done.status == .diverged {
+            result.diverged += 1
+            result.divergedIDs.insert(done.id)
+            progress.finished(
+              cells[cell].label,
+              "skipped, diverged before (run \(done.shortID); --retry-diverged runs it again)",
+              seconds: nil)
+          } else {
+            result.skipped += 1
+            result.completedIDs.insert(done.id)
+            progress.finished(
+              cells[cell].label, "skipped, already completed (run \(done.shortID))", seconds: nil)
+          }
           continue
         }
         do {
@@ -115,10 +129,29 @@ struct SweepRunner {
     return result
   }
 
-  /// The id of the newest completed run of `cell`'s configuration, looked up right
-  /// before starting it: another sweep on the same file may have run it meanwhile.
-  private func completedRun(of cell: SweepCell) throws -> String? {
-    try store.runs(matching: cell.completedRuns, newestFirst: true, limit: 1).first?.id
+  /// The run that makes `cell` done, looked up right before starting it (another
+  /// sweep on the same file may have run it meanwhile): the earliest completed
+  /// run of its configuration and seed (the one compare counts), else, unless
+  /// --retry-diverged, the earliest diverged one. The sweep's tags are added to
+  /// it, so that '--tag' views see every cell. A run that already has one of
+  /// those keys with another value (it belongs to another sweep) does not
+  /// count: if every candidate does, the cell runs again, and its new run is a
+  /// duplicate that compare does not count twice.
+  private func doneRun(of cell: SweepCell) throws -> StoredRun? {
+    let statuses: [RunStatus] = retryDiverged ? [.completed] : [.completed, .diverged]
+    let candidates = try store.runs(matching: cell.runs(statuses), includeTags: true)
+      .sorted {
+        ($0.status != .completed ? 1 : 0, $0.seq) < ($1.status != .completed ? 1 : 0, $1.seq)
+      }
+    for run in candidates {
+      let conflicts = tags.contains { tag in
+        run.tags.contains { $0.key == tag.key && $0.value != tag.value }
+      }
+      if conflicts { continue }
+      try store.addTags(tags, to: run)
+      return run
+    }
+    return nil
   }
 
   /// What a child's exit means, from its exit status and its run as the

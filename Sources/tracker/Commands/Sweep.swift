@@ -18,9 +18,12 @@ extension Tracker {
         100). Options of one optimizer (--momentum, --beta1, ...) multiply only its runs. \
         Options left out take 'tracker run''s defaults.
 
-        A sweep can be resumed: a configuration that already has a completed run in the \
-        database is skipped, so running the same command again after an interruption runs \
-        only what is missing. One failing run does not stop the others; the exit status is \
+        A sweep can be resumed: a cell (configuration and seed) that already has a completed \
+        run in the database is skipped, and the sweep's --tag labels are added to that run, \
+        so '--tag' views see every cell; a cell that diverged before is skipped too unless \
+        --retry-diverged is given. Running the same command again after an interruption runs \
+        only what is missing. Values are compared as numbers: --lr 0.01,1e-2 is one rate. \
+        One failing run does not stop the others; the exit status is \
         0 only if every configuration completed. Ctrl-C stops the runs in progress (they are \
         recorded as interrupted) and exits with 130. See docs/robustness.md.
 
@@ -112,6 +115,9 @@ extension Tracker {
     @Option(parsing: .unconditional, help: "Runs at a time, each its own process.")
     var jobs: Int = 1
 
+    @Flag(help: "Run again the cells whose earlier run diverged (default: skip them).")
+    var retryDiverged = false
+
     @Option(help: "Format of the comparison printed at the end.")
     var format: OutputFormat = .table
 
@@ -134,11 +140,13 @@ extension Tracker {
       // Check the data (and batch sizes) once, before the database is touched: a bad
       // data folder must leave it exactly as it was, not record a failed run per cell.
       try RunStore.validatePath(path)
-      try checkData(grid)
+      let cells = try identifyData(grid)
       let store = try RunStore.open(path: path)
       // Runs of a killed earlier sweep are not 'running' (nor completed): redo them.
       _ = try? store.markAbandonedRuns()
-      var runner = SweepRunner(cells: grid, store: store, databasePath: path, jobs: jobs)
+      var runner = SweepRunner(
+        cells: cells, store: store, databasePath: path, jobs: jobs,
+        tags: tag.map { (key: $0.key, value: $0.value) }, retryDiverged: retryDiverged)
       let result = try runner.run()
       try printComparison(result, store: store)
       if let signal = result.stopSignal { throw ExitCode(128 + signal) }
