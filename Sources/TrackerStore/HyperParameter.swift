@@ -122,6 +122,8 @@ public struct RunFilter: Sendable {
   public var conditions: [(parameter: HyperParameter, value: SQLValue)]
   /// The run must carry every one of these tags.
   public var tags: [(key: String, value: String)]
+  /// Only runs tracker trained (`runs.source` NULL), not imported ones.
+  public var trackerRunsOnly = false
 
   public init(
     optimizers: [String] = [], statuses: [RunStatus] = [],
@@ -178,12 +180,13 @@ public struct RunFilter: Sendable {
       )
       values += [.text(tag.key), .text(tag.value)]
     }
+    if trackerRunsOnly { terms.append("r.source IS NULL") }
     return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
   }
 
   /// True when the filter selects every run.
   public var isEmpty: Bool {
-    optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty
+    optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty && !trackerRunsOnly
   }
 }
 

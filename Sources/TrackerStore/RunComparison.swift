@@ -38,6 +38,10 @@ public struct RunGroup: Sendable {
     duration = SampleStatistics(runs.compactMap(\.durationSeconds))
   }
 
+  /// Where the group's runs came from: nil for tracker's own, else an imported
+  /// program (`runs.source`). Runs of different sources never share a group.
+  public var source: String? { runs.first?.source }
+
   /// The group's value of `parameter`.
   public func value(_ parameter: HyperParameter) -> SQLValue {
     parameters.first { $0.parameter == parameter }?.value ?? .null
@@ -48,7 +52,7 @@ public struct RunGroup: Sendable {
 }
 
 public enum RunComparison {
-  /// Groups `runs` by optimizer and every hyperparameter except the seed.
+  /// Groups `runs` by optimizer, source and every hyperparameter except the seed.
   ///
   /// Groups come in the order of `optimizerOrder` (names not in it follow,
   /// alphabetically), and within one optimizer by their parameter values
@@ -58,7 +62,7 @@ public enum RunComparison {
     var byKey: [[SQLValue]: [StoredRun]] = [:]
     var keys: [[SQLValue]] = []
     for run in runs {
-      let key = [.text(run.optimizer)] + columns.map { run[$0] }
+      let key = [.text(run.optimizer), .nullable(run.source)] + columns.map { run[$0] }
       if byKey[key] == nil { keys.append(key) }
       byKey[key, default: []].append(run)
     }
@@ -76,7 +80,7 @@ public enum RunComparison {
     }
     var groups = keys.map { key -> RunGroup in
       guard case .text(let optimizer) = key[0] else { preconditionFailure("optimizer is text") }
-      return RunGroup(optimizer: optimizer, key: Array(key.dropFirst()), runs: byKey[key]!)
+      return RunGroup(optimizer: optimizer, key: Array(key.dropFirst(2)), runs: byKey[key]!)
     }
     label(&groups)
     return groups
@@ -102,7 +106,9 @@ public enum RunComparison {
     }
     var result = labels(countingNull: false)
     if Set(result).count < result.count { result = labels(countingNull: true) }
-    for index in groups.indices { groups[index].label = result[index] }
+    for index in groups.indices {
+      groups[index].label = result[index] + (groups[index].source.map { " [\($0)]" } ?? "")
+    }
   }
 }
 

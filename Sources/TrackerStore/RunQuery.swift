@@ -30,7 +30,7 @@ extension RunStore {
     r.seq, r.id, r.name, r.status, r.optimizer, r.started_at, r.ended_at, r.duration_s,
     r.baseline, r.learning_margin, r.learning_start, r.final_test_acc, r.best_test_acc,
     r.final_loss,
-    """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
+    """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ") + ", r.source"
 
   /// The runs `filter` selects: newest first (by start time) and at most
   /// `limit` when given, else in the order they were recorded.
@@ -68,6 +68,7 @@ extension RunStore {
           parameters: (0..<parameterCount).map { row.value(14 + $0) },
           startedAt: row.text(5), endedAt: row.optionalText(6),
           durationSeconds: row.optionalDouble(7), summary: summary))
+      runs[runs.count - 1].source = row.optionalText(14 + parameterCount)
     }
     if includeTags {
       // One indexed lookup per run: tags are only asked for short lists.

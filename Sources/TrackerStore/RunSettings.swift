@@ -105,9 +105,11 @@ extension RunFilter {
   /// Runs trained exactly like `settings` (same optimizer, same value in every
   /// hyperparameter column), in any of `statuses`. The data's fingerprint is
   /// not compared: `settings` may come from a plan made before the data is read.
+  /// Imported runs (`runs.source`) never count: tracker did not train them.
   public init(sameAs settings: RunSettings, statuses: [RunStatus]) {
     self.init(
       optimizers: [settings.optimizer], statuses: statuses,
       conditions: settings.parameters.map { ($0.parameter, $0.value) })
+    trackerRunsOnly = true
   }
 }

@@ -20,6 +20,8 @@ public struct StoredRun: Sendable {
   public var summary: RunSummary
   /// "key=value" pairs, by key; empty unless the query asked for tags.
   public var tags: [(key: String, value: String)]
+  /// `runs.source`: nil for tracker's own runs, else where an imported run came from.
+  public var source: String? = nil
 
   public init(
     seq: Int64, id: String, name: String?, status: RunStatus, optimizer: String,
