@@ -80,7 +80,7 @@ final class ExportImportTests: ProcessTestCase {
     try python.run()
     python.waitUntilExit()
     if python.terminationStatus != 0 {
-      let message = "python3 with numpy is missing; scripts/setup installs it"
+      let message = "python3 with numpy is missing; install it with: python3 -m pip install numpy"
       if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(message) }
       throw XCTSkip(message)
     }
