@@ -8,10 +8,12 @@ iterations. float32 throughout, vectorised, matrix products through NumPy's BLAS
 reads the same IDX files. It is our own code, written for a fair comparison, not a copy
 of the notebook (which used float64 and recomputed the loss after each update).
 
-Usage: numpy_reference.py [--opt adam] [--seed 1] [--data-dir DIR] [--iters 1000]
+Usage: numpy_reference.py [--opt adam] [--seed 1] [--data-dir DIR] [--iters 1000] [--jsonl FILE]
 Prints one line per run: optimizer, seed, final test accuracy, load and loop seconds.
+With --jsonl FILE it also writes each run, with its loss per iteration and its
+evaluations, in tracker's JSON-lines format (docs/cluster.md), for `tracker import FILE`.
 """
-import argparse, os, struct, sys, time
+import argparse, datetime, json, math, os, platform, shlex, struct, sys, time
 import numpy as np
 
 
@@ -96,16 +98,41 @@ def run(name, seed, data, args):
     rng = np.random.default_rng(seed)
     net, step = Net([784, 40, 20, 10], rng), optimizer(name, args)
     start = time.perf_counter()
-    test_acc = None
+    test_acc, losses, evals = None, [], []
     for i in range(1, args.iters + 1):
         mask = rng.integers(0, len(x_train), args.batch_size)
         x, t = x_train[mask], t_train[mask]
         loss, grads = net.gradient(x, t)
         step(net.params, grads, i)
+        losses.append([i, loss if math.isfinite(loss) else None])
         if i % args.eval_interval == 0:
             train_acc = float(np.mean(net.predict(x).argmax(axis=1) == t))
             test_acc = float(np.mean(net.predict(x_test).argmax(axis=1) == t_test))
-    return test_acc, time.perf_counter() - start
+            evals.append([i, train_acc, test_acc])
+    return test_acc, time.perf_counter() - start, losses, evals
+
+
+def utc(seconds):
+    """An ISO 8601 UTC time as tracker stores it: 2026-11-30T12:00:00.000Z."""
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def tracker_line(name, args, losses, evals, started, ended):
+    """One run in tracker's JSON-lines format ("tracker-run/1", docs/cluster.md)."""
+    own = {"momentum": "momentum", "adagrad_theta": "adagrad", "decay_rate": "rmsprop",
+           "beta1": "adam", "beta2": "adam"}
+    run = {"optimizer": name, "seed": args.seed, "lr": args.lr, "iters": args.iters,
+           "batch_size": args.batch_size, "eval_interval": args.eval_interval,
+           "hidden": "40,20", "activation": "sigmoid", "weight_init": "0.01", "batchnorm": 0,
+           "dataset": args.dataset, "status": "completed", "started_at": utc(started),
+           "ended_at": utc(ended), "duration_s": ended - started, "host": platform.node(),
+           "command": shlex.join([sys.executable] + sys.argv),
+           "tracker_version": f"numpy {np.__version__}"}
+    for key, optimizer in own.items():
+        run[key] = getattr(args, key) if optimizer == name else None
+    return json.dumps({"format": "tracker-run/1", "source": "numpy_reference.py", "run": run,
+                       "tags": {}, "losses": losses, "evals": evals})
 
 
 def main():
@@ -124,13 +151,21 @@ def main():
     ap.add_argument("--decay-rate", type=float, default=0.99)
     ap.add_argument("--beta1", type=float, default=0.9)
     ap.add_argument("--beta2", type=float, default=0.999)
+    ap.add_argument("--dataset", default="mnist", help="what --data-dir holds, as tracker names it")
+    ap.add_argument("--jsonl", help="also write the runs to this file for `tracker import`")
     args = ap.parse_args()
     t0 = time.perf_counter()
     data = load(args.data_dir)
     load_s = time.perf_counter() - t0
+    lines = []
     for name in args.opt.split(","):
-        acc, loop_s = run(name, args.seed, data, args)
+        started = time.time()
+        acc, loop_s, losses, evals = run(name, args.seed, data, args)
+        lines.append(tracker_line(name, args, losses, evals, started, time.time()))
         print(f"{name} seed {args.seed}: final test acc {acc:.4f}  load {load_s:.3f} s  loop {loop_s:.3f} s")
+    if args.jsonl:
+        with open(args.jsonl, "w") as f:
+            f.write("".join(line + "\n" for line in lines))
 
 
 if __name__ == "__main__":

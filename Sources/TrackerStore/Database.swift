@@ -42,6 +42,13 @@ public final class Database {
     self.handle = handle
   }
 
+  /// Wraps a handle opened and configured elsewhere (read-only sources of
+  /// `RunStore.merge`); the Database closes it.
+  init(adopting handle: OpaquePointer, path: String) {
+    self.path = path
+    self.handle = handle
+  }
+
   deinit {
     // close_v2 defers the close until every statement is finalized; statements
     // hold a strong reference to their Database, so there are none left here.

@@ -127,6 +127,8 @@ public struct RunFilter: Sendable {
   public var duplicatesOnly = false
   /// Only runs on data with this fingerprint (`runs.dataset_hash`).
   public var datasetHash: String?
+  /// Only runs tracker trained (`runs.source` NULL), not imported ones.
+  public var trackerRunsOnly = false
 
   public init(
     optimizers: [String] = [], statuses: [RunStatus] = [],
@@ -192,13 +194,14 @@ public struct RunFilter: Sendable {
         "EXISTS (SELECT 1 FROM runs AS d WHERE d.config_key = r.config_key AND d.seed = r.seed"
           + " AND d.seq <> r.seq AND d.status = 'completed')")
     }
+    if trackerRunsOnly { terms.append("r.source IS NULL") }
     return (terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND "), values)
   }
 
   /// True when the filter selects every run.
   public var isEmpty: Bool {
     optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty
-      && !duplicatesOnly && datasetHash == nil
+      && !duplicatesOnly && datasetHash == nil && !trackerRunsOnly
   }
 }
 

@@ -62,6 +62,9 @@ public struct RunGroup: Sendable {
   public var seeds: Int { samples.count }
   /// Stored runs that repeat a seed already counted.
   public var duplicates: Int { runs.count - samples.count }
+  /// Where the group's runs came from: nil for tracker's own, else an imported
+  /// program (`runs.source`). Runs of different sources never share a group.
+  public var source: String? { runs.first?.source }
 
   /// The group's value of `parameter`.
   public func value(_ parameter: HyperParameter) -> SQLValue {
@@ -78,7 +81,8 @@ public struct RunGroup: Sendable {
 
 public enum RunComparison {
   /// Groups `runs` by configuration: optimizer, every hyperparameter except
-  /// the seed, and the data's fingerprint (`StoredRun.configKey`).
+  /// the seed, and the data's fingerprint (`StoredRun.configKey`); and by source
+  /// (tracker's own runs apart from each imported program's).
   ///
   /// Groups come in the order of `optimizerOrder` (names not in it follow,
   /// alphabetically), and within one optimizer by their parameter values
@@ -90,7 +94,9 @@ public enum RunComparison {
     for run in runs {
       // The columns, for the group's parameters and order; the config key, for
       // what the columns don't hold (the data's fingerprint, canonical text).
-      let key = [.text(run.optimizer)] + columns.map { run[$0] } + [.text(run.configKey)]
+      let key =
+        [.text(run.optimizer), .nullable(run.source)] + columns.map { run[$0] }
+        + [.text(run.configKey)]
       if byKey[key] == nil { keys.append(key) }
       byKey[key, default: []].append(run)
     }
@@ -109,7 +115,7 @@ public enum RunComparison {
     var groups = keys.map { key -> RunGroup in
       guard case .text(let optimizer) = key[0] else { preconditionFailure("optimizer is text") }
       return RunGroup(
-        optimizer: optimizer, key: Array(key.dropFirst().dropLast()), runs: byKey[key]!)
+        optimizer: optimizer, key: Array(key.dropFirst(2).dropLast()), runs: byKey[key]!)
     }
     label(&groups)
     return groups
@@ -133,8 +139,12 @@ public enum RunComparison {
           }).joined(separator: " ")
       }
     }
-    var result = labels(countingNull: false)
-    if Set(result).count < result.count { result = labels(countingNull: true) }
+    // Imported runs carry their source in the label: "adam [import:numpy_reference.py]".
+    func sourced(_ labels: [String]) -> [String] {
+      zip(labels, groups).map { $0 + ($1.source.map { " [\($0)]" } ?? "") }
+    }
+    var result = sourced(labels(countingNull: false))
+    if Set(result).count < result.count { result = sourced(labels(countingNull: true)) }
     if Set(result).count < result.count {
       // Same settings on different data with one label (two 'custom' sets).
       result = zip(result, groups).map { "\($0) data=\($1.datasetHash.prefix(8))" }

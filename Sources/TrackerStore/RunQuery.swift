@@ -31,7 +31,7 @@ extension RunStore {
     r.baseline, r.learning_margin, r.learning_start, r.final_test_acc, r.best_test_acc,
     r.final_loss,
     """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
-    + ", r.config_key, r.dataset_hash"
+    + ", r.config_key, r.dataset_hash, r.source"
 
   /// The runs `filter` selects: newest first (by start time) and at most
   /// `limit` when given, else in the order they were recorded.
@@ -75,6 +75,7 @@ extension RunStore {
           startedAt: row.text(5), endedAt: row.optionalText(6),
           durationSeconds: row.optionalDouble(7), summary: summary,
           configKey: row.text(14 + parameterCount), datasetHash: row.text(15 + parameterCount)))
+      runs[runs.count - 1].source = row.optionalText(16 + parameterCount)
     }
     if includeTags {
       // One indexed lookup per run: tags are only asked for short lists.

@@ -106,10 +106,12 @@ extension RunFilter {
   /// hyperparameter column, seed included, and the same data's fingerprint when
   /// `settings` has one): the same configuration (`config_key`) and seed. In
   /// any of `statuses`.
+  /// Imported runs (`runs.source`) never count: tracker did not train them.
   public init(sameAs settings: RunSettings, statuses: [RunStatus]) {
     self.init(
       optimizers: [settings.optimizer], statuses: statuses,
       conditions: settings.parameters.map { ($0.parameter, $0.value) })
     datasetHash = settings.datasetHash
+    trackerRunsOnly = true
   }
 }

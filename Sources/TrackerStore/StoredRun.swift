@@ -26,6 +26,8 @@ public struct StoredRun: Sendable {
   public var configKey: String
   /// `runs.dataset_hash`: the fingerprint of the data the run trained on.
   public var datasetHash: String
+  /// `runs.source`: nil for tracker's own runs, else where an imported run came from.
+  public var source: String? = nil
 
   public init(
     seq: Int64, id: String, name: String?, status: RunStatus, optimizer: String,

@@ -20,7 +20,7 @@ struct Tracker: ParsableCommand {
     version: version,
     subcommands: [
       Run.self, Sweep.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
-      Verify.self,
+      Verify.self, Merge.self, Export.self, Import.self, SlurmFinish.self,
     ]
   )
 }

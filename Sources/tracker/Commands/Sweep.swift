@@ -27,10 +27,16 @@ extension Tracker {
         0 only if every configuration completed. Ctrl-C stops the runs in progress (they are \
         recorded as interrupted) and exits with 130. See docs/robustness.md.
 
+        With --slurm the grid is submitted to a Slurm cluster as one job array instead: \
+        each task trains its runs into its own shard database under --shard-dir, and a \
+        final job merges the shards into --db and writes the comparison to its output \
+        (--wait waits for it and prints it). See docs/cluster.md.
+
         Examples:
           tracker sweep --opt sgd,momentum,adagrad,rmsprop,adam --seeds 1-5 --jobs 2
           tracker sweep --opt sgd --lr 0.1,0.01,0.001 --seeds 1-3 --tag sweep=lr
           tracker sweep --opt adam --seeds 1,2 --hidden 40,20 --hidden 100 --batchnorm --no-batchnorm
+          tracker sweep --opt sgd,adam --seeds 1-10 --slurm --partition cpu --time 1:00:00 --wait
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -121,6 +127,8 @@ extension Tracker {
     @Option(help: "Format of the comparison printed at the end.")
     var format: OutputFormat = .table
 
+    @OptionGroup(title: "Slurm") var cluster: SlurmOptions
+
     /// Every configuration, checked like `tracker run` checks its options, so a bad
     /// value stops the sweep before anything runs or the database is touched.
     func validate() throws {
@@ -144,6 +152,7 @@ extension Tracker {
       let store = try RunStore.open(path: path)
       // Runs of a killed earlier sweep are not 'running' (nor completed): redo them.
       _ = try? store.markAbandonedRuns()
+      if cluster.slurm { return try runOnSlurm(cells, store: store, path: path) }
       var runner = SweepRunner(
         cells: cells, store: store, databasePath: path, jobs: jobs,
         tags: tag.map { (key: $0.key, value: $0.value) }, retryDiverged: retryDiverged)
