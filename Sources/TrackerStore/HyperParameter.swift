@@ -122,6 +122,9 @@ public struct RunFilter: Sendable {
   public var conditions: [(parameter: HyperParameter, value: SQLValue)]
   /// The run must carry every one of these tags.
   public var tags: [(key: String, value: String)]
+  /// `--where` conditions in the full grammar (`WhereCondition`); every one
+  /// must hold.
+  public var predicates: [WhereCondition] = []
 
   public init(
     optimizers: [String] = [], statuses: [RunStatus] = [],
@@ -172,6 +175,11 @@ public struct RunFilter: Sendable {
       terms.append("r.\(condition.parameter.rawValue) IS ?")
       values.append(condition.value)
     }
+    for predicate in predicates {
+      let (term, bound) = predicate.sql()
+      terms.append(term)
+      values += bound
+    }
     for tag in tags {
       terms.append(
         "EXISTS (SELECT 1 FROM run_tags AS t WHERE t.run_seq = r.seq AND t.key = ? AND t.value = ?)"
@@ -184,6 +192,7 @@ public struct RunFilter: Sendable {
   /// True when the filter selects every run.
   public var isEmpty: Bool {
     optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty
+      && predicates.isEmpty
   }
 }
 

@@ -16,6 +16,8 @@ extension Tracker {
           tracker list
           tracker list adam --where lr=0.001 --limit 0
           tracker list --status failed --status diverged --format csv
+          tracker list --where 'final_test_acc>=0.9' --where 'optimizer in (adam,rmsprop)'
+          tracker list --sort final_test_acc:desc --limit 5
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -27,6 +29,13 @@ extension Tracker {
 
     @Option(help: "Show at most this many runs; 0 shows all.")
     var limit: Int = 20
+
+    @Option(
+      help: ArgumentHelp(
+        "Order by this --where key or started_at, ascending unless :desc (default:"
+          + " started_at:desc); runs without a value come last.",
+        valueName: "key[:desc]"))
+    var sort: String?
 
     @Option(help: "Output format.")
     var format: OutputFormat = .table
@@ -45,8 +54,10 @@ extension Tracker {
     /// The output, and a note for stderr when runs were left out (or none
     /// matched), so stdout stays parseable.
     func report(_ store: RunStore) throws -> (output: String, note: String?) {
+      try OptimizerName.check(optimizers)
       let selection = try filter.filter(optimizers: optimizers, defaultStatuses: [])
-      // A mistyped optimizer is the same error as in compare, not an empty table.
+      let order = try sort.map(RunOrder.init(parsing:))
+      // An optimizer without runs is the same error as in compare, not an empty table.
       let present = Set(try store.optimizerCounts(matching: RunFilter()).map(\.optimizer))
       let missing = optimizers.filter { !present.contains($0) }
       if !missing.isEmpty, try store.count(matching: RunFilter()) > 0 {
@@ -54,7 +65,8 @@ extension Tracker {
           store, selection: RunFilter(optimizers: missing), missing: missing)
       }
       let runs = try store.runs(
-        matching: selection, newestFirst: true, limit: limit == 0 ? nil : limit, includeTags: true)
+        matching: selection, newestFirst: true, limit: limit == 0 ? nil : limit, includeTags: true,
+        order: order)
       var note: String?
       if runs.isEmpty {
         guard try store.count(matching: RunFilter()) > 0 else {
@@ -65,7 +77,9 @@ extension Tracker {
       } else if limit > 0, runs.count == limit {
         let total = try store.count(matching: selection)
         if total > limit {
-          note = "showing the newest \(limit) of \(total) runs; --limit 0 shows all"
+          note =
+            "showing the \(sort == nil ? "newest" : "first") \(limit) of \(total) runs;"
+            + " --limit 0 shows all"
         }
       }
       let width = TerminalInfo.detect(fd: STDOUT_FILENO).columns
