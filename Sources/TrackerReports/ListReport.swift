@@ -34,7 +34,8 @@ public struct ListReport {
         + usual.compactMap { item in
           item.parameter.display(item.value).map { "\(item.parameter.rawValue)=\($0)" }
         }.joined(separator: " ")
-      return short.render() + note + "\n"
+      return short.render()
+        + CompareReport.wrap(note, width: max(60, width)).map { $0 + "\n" }.joined()
     case .markdown:
       let header = [
         "id", "optimizer", "seed", "status", "final test acc %", "learning start",
@@ -66,11 +67,13 @@ public struct ListReport {
         row[7] = settings(run)
         return row
       })
-    if differing.isEmpty {
-      table.columns.remove(at: 7)
+    // No settings differ, or no run has a name or tags: no such column.
+    let unnamed = runs.allSatisfy { $0.name == nil && $0.tags.isEmpty }
+    for (column, empty) in [(8, unnamed), (7, differing.isEmpty)] where empty {
+      table.columns.remove(at: column)
       table.rows = table.rows.map {
         var row = $0
-        row.remove(at: 7)
+        row.remove(at: column)
         return row
       }
     }

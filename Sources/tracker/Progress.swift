@@ -2,6 +2,7 @@
 // total, bar, loss, last test accuracy, elapsed and remaining time), and how
 // to tell whether stderr is a terminal that can take it.
 import Foundation
+import TrackerReports
 
 #if canImport(Glibc)
   import Glibc
