@@ -240,7 +240,8 @@ public enum CurveCharts {
     let shared = RunComparison.shared(runs)
     var chart = LineChart(
       title: title(metric),
-      subtitle: Plural.count(runs.count, "run") + (window > 1 ? ", moving average over \(window) points" : "")
+      subtitle: Plural.count(runs.count, "run")
+        + (window > 1 ? ", moving average over \(window) points" : "")
         + (shared.isEmpty ? "" : ". All have " + shared.joined(separator: " ")),
       xLabel: "iteration", yLabel: axisLabel(metric, logScale: logScale), series: series,
       yScale: logScale ? .logarithmic : .linear, yDomain: metric == .loss ? nil : 0...1)

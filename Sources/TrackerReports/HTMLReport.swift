@@ -120,7 +120,8 @@ public struct HTMLReport {
     let statuses = counts.sorted { $0.runs != $1.runs ? $0.runs > $1.runs : $0.status < $1.status }
       .map { "\($0.runs) \($0.status)" }.joined(separator: ", ")
     let generated = Format.minute(Timestamp.string(from: generatedAt))
-    return "Database \(databasePath), \(Plural.count(runs.count, "run"))" + (runs.isEmpty ? "" : " (\(statuses))")
+    return "Database \(databasePath), \(Plural.count(runs.count, "run"))"
+      + (runs.isEmpty ? "" : " (\(statuses))")
       + ". Generated \(generated) UTC by tracker \(trackerVersion)."
   }
 

@@ -30,7 +30,8 @@ public struct ListReport {
       // have, which is said once below, so 80 columns still tell runs apart.
       var short = table(settings: shortSettings)
       short.maximumWidth = max(60, width)
-      let note = "settings not shown are as most runs have them: "
+      let note =
+        "settings not shown are as most runs have them: "
         + usual.compactMap { item in
           item.parameter.display(item.value).map { "\(item.parameter.rawValue)=\($0)" }
         }.joined(separator: " ")

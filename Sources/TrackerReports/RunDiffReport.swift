@@ -51,8 +51,9 @@ public struct RunDiffReport {
     let summary =
       differing.isEmpty && a.optimizer == b.optimizer && a.seed == b.seed
       ? "the two runs have the same settings" : "settings that differ above"
-    return lines.joined(separator: "\n")
-      + (same.isEmpty ? "" : "both: " + same.joined(separator: " ") + "\n")
+    let both =
+      same.isEmpty ? [] : CompareReport.wrap("both: " + same.joined(separator: " "), width: 80)
+    return lines.joined(separator: "\n") + both.map { $0 + "\n" }.joined()
       + "(\(summary); accuracies in percent)\n"
   }
 

@@ -97,17 +97,23 @@ public struct RunField: Sendable, Hashable {
       }
       return .success(.real(number))
     case .integer:
-      guard let number = Int64(trimmed) else { return .failure(ExpectedValue("an integer\(orNull)")) }
+      guard let number = Int64(trimmed) else {
+        return .failure(ExpectedValue("an integer\(orNull)"))
+      }
       return .success(.integer(number))
     case .accuracy:
       let percent = trimmed.hasSuffix("%")
       guard let number = Double(percent ? String(trimmed.dropLast()) : trimmed),
         number.isFinite
-      else { return .failure(ExpectedValue("a fraction such as 0.9, a percentage such as 90%\(orNull)")) }
+      else {
+        return .failure(ExpectedValue("a fraction such as 0.9, a percentage such as 90%\(orNull)"))
+      }
       let fraction = percent ? number / 100 : number
       guard (0...1).contains(fraction) else {
         return .failure(
-          ExpectedValue("a fraction from 0 to 1 (0.9) or a percentage (90%); accuracies are stored as fractions"))
+          ExpectedValue(
+            "a fraction from 0 to 1 (0.9) or a percentage (90%); accuracies are stored as fractions"
+          ))
       }
       return .success(.real(fraction))
     case .boolean:

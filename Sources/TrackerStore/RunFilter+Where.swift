@@ -7,8 +7,12 @@ import Foundation
 public struct WhereCondition: Sendable {
   public enum Operator: String, Sendable, CaseIterable {
     // Two-character operators first: parsing tries them in this order.
-    case notEqual = "!=", lessOrEqual = "<=", greaterOrEqual = ">="
-    case equal = "=", less = "<", greater = ">"
+    case notEqual = "!="
+    case lessOrEqual = "<="
+    case greaterOrEqual = ">="
+    case equal = "="
+    case less = "<"
+    case greater = ">"
     case oneOf = "in"
 
     var ordersValues: Bool { [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(self) }
@@ -44,13 +48,17 @@ public struct WhereCondition: Sendable {
       throw fail(RunField.unknown(key, in: RunField.filterable))
     }
     // `in` is a word: "in(" or "in " (not "index").
-    if rest.lowercased().hasPrefix("in"), rest.dropFirst(2).first.map({ $0 == "(" || $0 == " " }) ?? true {
+    if rest.lowercased().hasPrefix("in"),
+      rest.dropFirst(2).first.map({ $0 == "(" || $0 == " " }) ?? true
+    {
       let list = rest.dropFirst(2).trimmingCharacters(in: .whitespaces)
       guard list.hasPrefix("("), list.hasSuffix(")"), list.count >= 2 else {
         throw fail("write the values of 'in' in parentheses, e.g. '\(field.name) in (a,b)'")
       }
-      let items = list.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
-        .map { $0.trimmingCharacters(in: .whitespaces) }
+      let items = list.dropFirst().dropLast().split(
+        separator: ",", omittingEmptySubsequences: false
+      )
+      .map { $0.trimmingCharacters(in: .whitespaces) }
       guard !items.contains(where: \.isEmpty) else {
         throw fail("give one or more values between the commas, e.g. '\(field.name) in (a,b)'")
       }
@@ -65,12 +73,15 @@ public struct WhereCondition: Sendable {
     }
     let valueText = rest.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces)
     guard !valueText.isEmpty else {
-      throw fail("give a value after '\(op.rawValue)', e.g. \(field.name)\(op.rawValue)\(Self.example(field))")
+      throw fail(
+        "give a value after '\(op.rawValue)', e.g. \(field.name)\(op.rawValue)\(Self.example(field))"
+      )
     }
     let value = try Self.value(valueText, field, fail)
     if op.ordersValues {
       guard field.kind.isNumber else {
-        throw fail("'\(op.rawValue)' compares numbers and \(field.name) is not one; use =, != or in (...)")
+        throw fail(
+          "'\(op.rawValue)' compares numbers and \(field.name) is not one; use =, != or in (...)")
       }
       guard value != .null else {
         throw fail("null only goes with = or != (e.g. \(field.name)=null)")
@@ -144,7 +155,8 @@ public struct RunOrder: Sendable {
     }
     let direction = parts.count > 1 ? parts[1].lowercased() : "asc"
     guard direction == "asc" || direction == "desc" else {
-      throw StoreError("--sort '\(text)': '\(parts[1])' is not a direction; write \(key):desc or \(key):asc")
+      throw StoreError(
+        "--sort '\(text)': '\(parts[1])' is not a direction; write \(key):desc or \(key):asc")
     }
     self.init(field: field, descending: direction == "desc")
   }

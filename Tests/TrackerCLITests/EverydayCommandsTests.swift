@@ -102,7 +102,8 @@ final class EverydayCommandsTests: RunsFixtureTestCase {
     let json = try XCTUnwrap(
       parseJSON(try tracker(["show", a, b, "--format", "json"]).stdout) as? [String: Any])
     XCTAssertEqual(json["differing"] as? [String], ["lr"])
-    XCTAssertEqual((json["runs"] as? [[String: Any]])?.map { $0["final_test_acc"] as? Double }, [0.9, 0.5])
+    XCTAssertEqual(
+      (json["runs"] as? [[String: Any]])?.map { $0["final_test_acc"] as? Double }, [0.9, 0.5])
 
     let three = try tracker(["show", a, b, a])
     XCTAssertEqual(three.status, 64)
@@ -134,7 +135,8 @@ final class EverydayCommandsTests: RunsFixtureTestCase {
     XCTAssertEqual(rows.first?.split(separator: " ")[1], "3", "three adam runs pooled")
 
     let json = try tracker(["compare", "--group-by", "lr", "--format", "json"])
-    XCTAssertEqual((try parseJSON(json.stdout) as? [[String: Any]])?.map { $0["label"] as? String },
+    XCTAssertEqual(
+      (try parseJSON(json.stdout) as? [[String: Any]])?.map { $0["label"] as? String },
       ["lr=0.001", "lr=0.1"])
     XCTAssertTrue(json.stderr.contains("runs differing in optimizer"), json.stderr)
 
@@ -162,7 +164,8 @@ final class EverydayCommandsTests: RunsFixtureTestCase {
       lines.suffix(2).joined(separator: " "),
       "settings not shown are as most runs have them: lr=0.01 batch_size=100 hidden=40,20")
     let rows = lines.dropFirst(2).dropLast(2)
-    XCTAssertEqual(Set(rows.map { $0.split(separator: " ").dropFirst(7).joined() }).count, 4, output)
+    XCTAssertEqual(
+      Set(rows.map { $0.split(separator: " ").dropFirst(7).joined() }).count, 4, output)
     XCTAssertTrue(rows.contains { $0.contains("hidden=100") }, output)
     XCTAssertTrue(rows.contains { $0.contains("lr=0.1") }, output)
     XCTAssertFalse(output.contains("…"), output)

@@ -112,7 +112,8 @@ final class WhereGrammarTests: StoreTestCase {
       XCTAssertTrue("\(error)".hasPrefix("--sort 'acc': unknown key 'acc';"), "\(error)")
     }
     XCTAssertThrowsError(try RunOrder(parsing: "lr:down")) { error in
-      XCTAssertEqual("\(error)", "--sort 'lr:down': 'down' is not a direction; write lr:desc or lr:asc")
+      XCTAssertEqual(
+        "\(error)", "--sort 'lr:down': 'down' is not a direction; write lr:desc or lr:asc")
     }
   }
 

@@ -21,7 +21,8 @@ extension Tracker {
       abstract: "Draw test accuracy, train accuracy or loss curves as SVG or PNG.",
       discussion: """
         Groups the selected runs as compare does (by optimizer and every hyperparameter \
-        except the seed) and draws one line per group: the mean over its runs at each \
+        except the seed; --group-by KEYS groups by those settings only and says in the \
+        subtitle which settings it pooled) and draws one line per group: the mean over its runs at each \
         iteration, their minimum to maximum as a light band. Each optimizer keeps one colour \
         in every figure; groups of one optimizer differ by dash. Labels hold what differs \
         among the groups; the subtitle says what they all share. Accuracies are drawn from \

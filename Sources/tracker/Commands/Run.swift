@@ -32,7 +32,7 @@ extension Tracker {
 
     // Parsed by OptimizerName so a typo reads as in every other command.
     @Option(
-      name: .customLong("opt"), help: "The optimizer: sgd, momentum, adagrad, rmsprop or adam.",
+      name: .customLong("opt"), help: "The optimizer (sgd, momentum, adagrad, rmsprop, adam).",
       transform: OptimizerName.parse)
     var optimizer: OptimizerKind
 
