@@ -204,13 +204,15 @@ public enum CurveCharts {
   }
 
   /// The settings said once rather than in every label: "All have k=v ...."
-  /// and "Unless the label says otherwise: k=v ...."; nil when none.
+  /// and "Unless the label says otherwise: k=v ...."; with `--group-by`,
+  /// which settings a group pools (`RunComparison.pooledNote`). Empty when none.
   public static func settingsNote(_ groups: [RunGroup]) -> [String] {
     let shared = RunComparison.sharedSettings(groups)
     let usual = RunComparison.usualSettings(groups)
     return (shared.isEmpty ? [] : ["All have " + shared.joined(separator: " ") + "."])
       + (usual.isEmpty
         ? [] : ["Unless the label says otherwise: " + usual.joined(separator: " ") + "."])
+      + [RunComparison.pooledNote(groups)].compactMap { $0 }
   }
 
   /// Chosen runs overlaid: `metric` of each run as one line, coloured by
@@ -238,7 +240,8 @@ public enum CurveCharts {
     let shared = RunComparison.shared(runs)
     var chart = LineChart(
       title: title(metric),
-      subtitle: "\(runs.count) runs" + (window > 1 ? ", moving average over \(window) points" : "")
+      subtitle: Plural.count(runs.count, "run")
+        + (window > 1 ? ", moving average over \(window) points" : "")
         + (shared.isEmpty ? "" : ". All have " + shared.joined(separator: " ")),
       xLabel: "iteration", yLabel: axisLabel(metric, logScale: logScale), series: series,
       yScale: logScale ? .logarithmic : .linear, yDomain: metric == .loss ? nil : 0...1)

@@ -73,7 +73,9 @@ public struct HTMLReport {
     } else {
       out.element(
         "p", [:],
-        text: "Completed runs, grouped by optimizer and every hyperparameter except the seed;"
+        text: (RunComparison.pooledNote(groups) == nil
+          ? "Completed runs, grouped by optimizer and every hyperparameter except the seed;"
+          : "Completed runs, grouped by the settings --group-by named;")
           + " a group is labelled by what sets it apart. Accuracies in percent."
           + CurveCharts.settingsNote(groups).map { " " + $0 }.joined())
       groupTable(&out)
@@ -118,7 +120,8 @@ public struct HTMLReport {
     let statuses = counts.sorted { $0.runs != $1.runs ? $0.runs > $1.runs : $0.status < $1.status }
       .map { "\($0.runs) \($0.status)" }.joined(separator: ", ")
     let generated = Format.minute(Timestamp.string(from: generatedAt))
-    return "Database \(databasePath), \(runs.count) runs" + (runs.isEmpty ? "" : " (\(statuses))")
+    return "Database \(databasePath), \(Plural.count(runs.count, "run"))"
+      + (runs.isEmpty ? "" : " (\(statuses))")
       + ". Generated \(generated) UTC by tracker \(trackerVersion)."
   }
 

@@ -15,38 +15,28 @@ public struct ListReport {
   public init(runs: [StoredRun], width: Int = 80) {
     self.runs = runs
     self.width = width
-    // An optimizer's own settings (adam's beta1) count only when they differ
-    // among that optimizer's runs: beside sgd's none they say nothing new.
-    let byOptimizer = Dictionary(grouping: runs, by: \.optimizer).values
-    differing = RunComparison.differing(runs).filter { parameter in
-      parameter.kind != .optionalReal
-        || byOptimizer.contains { Set($0.map { $0[parameter] }).count > 1 }
-    }
+    differing = RunComparison.distinguishing(runs)
   }
 
   public func render(_ format: OutputFormat) -> String {
     switch format {
     case .table:
-      let columns: [TextTable.Column] = [
-        .init(title: "id", alignment: .left), .init(title: "optimizer", alignment: .left),
-        .init(title: "seed"), .init(title: "status", alignment: .left),
-        .init(title: "acc %", top: "test"), .init(title: "start", top: "learning"),
-        .init(title: "started (UTC)", alignment: .left),
-        .init(title: "settings", alignment: .left, cuttable: true),
-        .init(title: "name / tags", alignment: .left),
-      ]
-      var table = TextTable(columns: columns, rows: runs.map(cells))
-      if differing.isEmpty {
-        // Nothing differs: no settings column.
-        table.columns.remove(at: 7)
-        table.rows = table.rows.map {
-          var row = $0
-          row.remove(at: 7)
-          return row
-        }
-      }
-      table.maximumWidth = max(60, width)
-      return table.render()
+      var full = table(settings: { RunComparison.settings($0, differing) })
+      full.maximumWidth = max(60, width)
+      let rendered = full.render()
+      // Only when fitting the width cut settings ("…") and some are usual.
+      guard rendered.contains("…"), !usual.isEmpty else { return rendered }
+      // Too wide: each run shows only where it departs from what most runs
+      // have, which is said once below, so 80 columns still tell runs apart.
+      var short = table(settings: shortSettings)
+      short.maximumWidth = max(60, width)
+      let note =
+        "settings not shown are as most runs have them: "
+        + usual.compactMap { item in
+          item.parameter.display(item.value).map { "\(item.parameter.rawValue)=\($0)" }
+        }.joined(separator: " ")
+      return short.render()
+        + CompareReport.wrap(note, width: max(60, width)).map { $0 + "\n" }.joined()
     case .markdown:
       let header = [
         "id", "optimizer", "seed", "status", "final test acc %", "learning start",
@@ -58,6 +48,57 @@ public struct ListReport {
     case .json: return json()
     case .csv: return csv()
     }
+  }
+
+  /// The table, with `settings` as each run's settings cell; without that
+  /// column when no setting differs.
+  private func table(settings: (StoredRun) -> String) -> TextTable {
+    let columns: [TextTable.Column] = [
+      .init(title: "id", alignment: .left), .init(title: "optimizer", alignment: .left),
+      .init(title: "seed"), .init(title: "status", alignment: .left),
+      .init(title: "acc %", top: "test"), .init(title: "start", top: "learning"),
+      .init(title: "started (UTC)", alignment: .left),
+      .init(title: "settings", alignment: .left, cuttable: true),
+      .init(title: "name / tags", alignment: .left),
+    ]
+    var table = TextTable(
+      columns: columns,
+      rows: runs.map { run in
+        var row = cells(run)
+        row[7] = settings(run)
+        return row
+      })
+    // No settings differ, or no run has a name or tags: no such column.
+    let unnamed = runs.allSatisfy { $0.name == nil && $0.tags.isEmpty }
+    for (column, empty) in [(8, unnamed), (7, differing.isEmpty)] where empty {
+      table.columns.remove(at: column)
+      table.rows = table.rows.map {
+        var row = $0
+        row.remove(at: column)
+        return row
+      }
+    }
+    return table
+  }
+
+  /// Each differing setting with the value more than half of the runs have.
+  var usual: [(parameter: HyperParameter, value: SQLValue)] {
+    differing.compactMap { parameter in
+      let counts = Dictionary(runs.map { ($0[parameter], 1) }, uniquingKeysWith: +)
+      guard let (value, count) = counts.max(by: { $0.value < $1.value }), count * 2 > runs.count,
+        value != .null
+      else { return nil }
+      return (parameter, value)
+    }
+  }
+
+  /// `run`'s differing settings but those at their usual value.
+  private func shortSettings(_ run: StoredRun) -> String {
+    let usual = self.usual
+    let shown = differing.filter { parameter in
+      !usual.contains { $0.parameter == parameter && $0.value == run[parameter] }
+    }
+    return RunComparison.settings(run, shown)
   }
 
   private func cells(_ run: StoredRun) -> [String] {

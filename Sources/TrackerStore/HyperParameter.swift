@@ -129,6 +129,9 @@ public struct RunFilter: Sendable {
   public var datasetHash: String?
   /// Only runs tracker trained (`runs.source` NULL), not imported ones.
   public var trackerRunsOnly = false
+  /// `--where` conditions in the full grammar (`WhereCondition`); every one
+  /// must hold.
+  public var predicates: [WhereCondition] = []
 
   public init(
     optimizers: [String] = [], statuses: [RunStatus] = [],
@@ -179,6 +182,11 @@ public struct RunFilter: Sendable {
       terms.append("r.\(condition.parameter.rawValue) IS ?")
       values.append(condition.value)
     }
+    for predicate in predicates {
+      let (term, bound) = predicate.sql()
+      terms.append(term)
+      values += bound
+    }
     for tag in tags {
       terms.append(
         "EXISTS (SELECT 1 FROM run_tags AS t WHERE t.run_seq = r.seq AND t.key = ? AND t.value = ?)"
@@ -201,7 +209,7 @@ public struct RunFilter: Sendable {
   /// True when the filter selects every run.
   public var isEmpty: Bool {
     optimizers.isEmpty && statuses.isEmpty && conditions.isEmpty && tags.isEmpty
-      && !duplicatesOnly && datasetHash == nil && !trackerRunsOnly
+      && !duplicatesOnly && datasetHash == nil && !trackerRunsOnly && predicates.isEmpty
   }
 }
 

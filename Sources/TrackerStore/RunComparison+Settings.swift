@@ -34,6 +34,17 @@ extension RunComparison {
     HyperParameter.grouping.filter { parameter in Set(runs.map { $0[parameter] }).count > 1 }
   }
 
+  /// The grouping parameters that tell `runs` apart: those that differ, but
+  /// an optimizer's own setting (adam's beta1) only when it differs among
+  /// that optimizer's runs, since beside sgd's none it says nothing new.
+  public static func distinguishing(_ runs: [StoredRun]) -> [HyperParameter] {
+    let byOptimizer = Dictionary(grouping: runs, by: \.optimizer).values
+    return differing(runs).filter { parameter in
+      parameter.kind != .optionalReal
+        || byOptimizer.contains { Set($0.map { $0[parameter] }).count > 1 }
+    }
+  }
+
   /// `key=value` of `run`'s value of each of `parameters` that is not NULL.
   public static func settings(_ run: StoredRun, _ parameters: [HyperParameter]) -> String {
     parameters.compactMap { parameter in

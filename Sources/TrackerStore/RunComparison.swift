@@ -51,14 +51,23 @@ public struct RunGroup: Sendable {
     duration = SampleStatistics(samples.compactMap(\.durationSeconds))
   }
 
-  /// The earliest recorded run of each seed among `runs`, in their order.
+  /// The earliest recorded run of each (configuration, seed) among `runs`, in
+  /// their order. Within a group of one configuration that is one run per seed;
+  /// a group pooled over configurations (`--group-by`) keeps one per pair.
   static func samples(_ runs: [StoredRun]) -> [StoredRun] {
-    var first: [Int64: StoredRun] = [:]
-    for run in runs where (first[run.seed]?.seq ?? .max) > run.seq { first[run.seed] = run }
-    return runs.filter { first[$0.seed]?.seq == $0.seq }
+    struct Sample: Hashable {
+      let configKey: String
+      let seed: Int64
+    }
+    var first: [Sample: Int64] = [:]
+    for run in runs {
+      let sample = Sample(configKey: run.configKey, seed: run.seed)
+      if (first[sample] ?? .max) > run.seq { first[sample] = run.seq }
+    }
+    return runs.filter { first[Sample(configKey: $0.configKey, seed: $0.seed)] == $0.seq }
   }
 
-  /// Distinct seeds: the number of samples.
+  /// Distinct (configuration, seed) samples: distinct seeds within one configuration.
   public var seeds: Int { samples.count }
   /// Stored runs that repeat a seed already counted.
   public var duplicates: Int { runs.count - samples.count }

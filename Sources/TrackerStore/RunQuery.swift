@@ -33,19 +33,24 @@ extension RunStore {
     """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
     + ", r.config_key, r.dataset_hash, r.source"
 
-  /// The runs `filter` selects: newest first (by start time) and at most
-  /// `limit` when given, else in the order they were recorded.
+  /// The runs `filter` selects: in `order` when given, else newest first (by
+  /// start time) with `newestFirst`, else in the order they were recorded;
+  /// at most `limit` when given.
   ///
   /// `compare` reads every selected run this way: one row each from `runs`
   /// with its stored summary, never the metric tables.
   public func runs(
     matching filter: RunFilter, newestFirst: Bool = false, limit: Int? = nil,
-    includeTags: Bool = false
+    includeTags: Bool = false, order: RunOrder? = nil
   ) throws -> [StoredRun] {
     let (clause, values) = filter.sql()
     var sql = "SELECT \(Self.runColumns) FROM runs AS r"
     sql += clause
-    sql += newestFirst ? " ORDER BY r.started_at DESC, r.seq DESC" : " ORDER BY r.seq"
+    if let order {
+      sql += " ORDER BY " + order.sql
+    } else {
+      sql += newestFirst ? " ORDER BY r.started_at DESC, r.seq DESC" : " ORDER BY r.seq"
+    }
     if let limit { sql += " LIMIT \(max(0, limit))" }
     return try selectRuns(sql, values, includeTags: includeTags)
   }
@@ -152,15 +157,21 @@ extension RunStore {
       throw StoreError("no run matches '\(prefix)' in \(database.path) (see 'tracker list')")
     }
     guard matches.count > 1 else { return first }
-    // Show each candidate by enough of its id to tell it from the others.
+    // Show each candidate by enough of its id to tell it from the others,
+    // and by the settings that differ among them: two adam seed-3 runs are
+    // told apart by their lr, not by "adam seed 3" twice.
     let width = max(8, Self.commonPrefixLength(matches.map(\.id)) + 1)
-    let shown = matches.prefix(10).map {
-      "\($0.id.prefix(width)) (\($0.optimizer) seed \($0.seed))"
+    let differing = RunComparison.distinguishing(matches)
+    let shown = matches.prefix(10).map { run in
+      [
+        String(run.id.prefix(width)), run.optimizer, "seed \(run.seed)",
+        RunComparison.settings(run, differing), run.name.map { "'\($0)'" } ?? "",
+      ].filter { !$0.isEmpty }.joined(separator: " ")
     }
     let more = matches.count > 10 ? ", and \(matches.count - 10) more" : ""
     throw StoreError(
       "'\(prefix)' matches \(matches.count) runs in \(database.path): "
-        + shown.joined(separator: ", ") + more + "; give more of the id")
+        + shown.joined(separator: ", ") + more + "; give more characters of the id")
   }
 
   static func commonPrefixLength(_ ids: [String]) -> Int {

@@ -14,11 +14,21 @@ enum ChartFile {
   /// The kind of `path`, by its extension (case-insensitive); nil for others.
   static func kind(of path: String) -> Kind? {
     if path == "-" { return .standardOutput }
-    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+    switch fileExtension(of: path) {
     case "svg": return .svg
     case "png": return .png
     default: return nil
     }
+  }
+
+  /// The extension of `path`'s file name, lower-cased: what follows its
+  /// last dot, when something precedes the dot ("chart.SVG" is "svg"; ".svg",
+  /// "chart.svg/" and "chart" have none).
+  static func fileExtension(of path: String) -> String? {
+    guard !path.hasSuffix("/"), let name = path.split(separator: "/").last,
+      let dot = name.lastIndex(of: "."), dot != name.startIndex
+    else { return nil }
+    return name[name.index(after: dot)...].lowercased()
   }
 
   static func write(svg: String, to path: String) throws {

@@ -109,7 +109,8 @@ final class Console {
   }
 }
 
-func fmt(_ x: Double) -> String { String(format: "%.4f", x) }
+/// An accuracy in percent, as every command prints accuracy (JSON and CSV keep fractions).
+func fmt(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
 
 func pad(_ n: Int, _ width: Int) -> String {
   let s = String(n)

@@ -2,6 +2,7 @@
 // total, bar, loss, last test accuracy, elapsed and remaining time), and how
 // to tell whether stderr is a terminal that can take it.
 import Foundation
+import TrackerReports
 
 #if canImport(Glibc)
   import Glibc
@@ -60,7 +61,8 @@ struct ProgressLine {
       + "\(iteration)/\(total)"
     let percent = String(format: "%3d%%", Int(fraction * 100))
     let lossText = "loss " + (loss.map(Self.lossText) ?? "-")
-    let testText = "test acc " + (testAccuracy.map { String(format: "%.4f", $0) } ?? "-")
+    // Percent, as every other command prints accuracy.
+    let testText = "test acc " + (testAccuracy.map { Format.percent($0) + "%" } ?? "-")
     var time = Self.clock(elapsed)
     if iteration > 0, iteration < total {
       time += " (" + Self.clock(elapsed / Double(iteration) * Double(total - iteration)) + " left)"
@@ -68,7 +70,7 @@ struct ProgressLine {
     // Widths are the widest each field gets, not this line's, so the bar does
     // not jump about from one redraw to the next.
     let widest: [String: Int] = [
-      "percent": 4, "loss": "loss 0.0000".count, "test": "test acc 0.0000".count,
+      "percent": 4, "loss": "loss 0.0000".count, "test": "test acc 100.00%".count,
       "time": max(time.count, (Self.clock(elapsed) + " (0:00 left)").count),
     ]
     // The first layout that leaves the bar 16 cells: narrow terminals lose

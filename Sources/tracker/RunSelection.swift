@@ -31,6 +31,7 @@ struct RunSelection {
     defaultStatuses: [RunStatus] = [.completed], countDiverged: Bool = false,
     newestFirst: Bool = false, includeTags: Bool = false
   ) throws {
+    try OptimizerName.check(optimizers)
     var names: [String] = []
     for name in optimizers where !names.contains(name) { names.append(name) }
     let filter = try options.filter(optimizers: names, defaultStatuses: defaultStatuses)
@@ -75,11 +76,16 @@ struct RunSelection {
   /// `margin`, grouped by optimizer and every hyperparameter but the seed,
   /// labelled without the settings most groups share
   /// (`RunComparison.shortenLabels`).
-  func groups(_ runs: [StoredRun]? = nil, margin: Double = LearningStart.defaultMargin) throws
-    -> [RunGroup]
-  {
+  ///
+  /// With `keys` (`--group-by`), grouped by those settings only
+  /// (`RunComparison.groups(_:by:)`), whose labels are short already.
+  func groups(
+    _ runs: [StoredRun]? = nil, margin: Double = LearningStart.defaultMargin,
+    by keys: [GroupKey]? = nil
+  ) throws -> [RunGroup] {
     var runs = runs ?? self.runs
     try store.recomputeLearningStart(&runs, margin: margin)
+    if let keys { return RunComparison.groups(runs, by: keys, optimizerOrder: optimizerOrder) }
     var groups = RunComparison.groups(runs, optimizerOrder: optimizerOrder)
     RunComparison.shortenLabels(&groups)
     return groups
@@ -127,13 +133,14 @@ struct RunSelection {
     }
     var anyOptimizer = selection
     anyOptimizer.optimizers = []
-    let narrowed = !selection.conditions.isEmpty || !selection.tags.isEmpty
+    let narrowed =
+      !selection.conditions.isEmpty || !selection.predicates.isEmpty || !selection.tags.isEmpty
     let what = FilterOptions.describe(selection.statuses)
     let matching = narrowed ? " matching the filters" : ""
     let present = try store.optimizerCounts(matching: anyOptimizer)
     guard !present.isEmpty else {
       return StoreError(
-        "no \(what)\(matching) in \(path) (\(total) runs in all; see 'tracker list --status all')"
+        "no \(what)\(matching) in \(path) (\(Plural.count(total, "run")) in all; see 'tracker list --status all')"
       )
     }
     let names = missing.map { "'\($0)'" }.joined(separator: ", ")

@@ -42,7 +42,7 @@ final class BadInputTests: ProcessTestCase {
       (["--opt", "adam", "--lern-rate", "0.1"], "Unknown option '--lern-rate'"),
       (
         ["--opt", "adamw"],
-        "Please provide one of 'sgd', 'momentum', 'adagrad', 'rmsprop' or 'adam'"
+        "unknown optimizer 'adamw'; did you mean 'adam'? (sgd, momentum, adagrad, rmsprop, adam)"
       ),
       (["--opt", "adam", "--lr", "-1"], "--lr must be a positive finite number (got -1.0)"),
       (["--opt", "adam", "--lr", "nan"], "--lr must be a positive finite number (got nan)"),

@@ -156,9 +156,15 @@ final class CompareCommandTests: RunsFixtureTestCase {
 
   func testUnknownOptimizerListsThePresentOnes() throws {
     try fill()
+    XCTAssertThrowsError(try report(["adam", "rmsprop"])) { error in
+      XCTAssertEqual(
+        "\(error)", "no completed runs of 'rmsprop' in \(path); present: adam (3), sgd (2)")
+    }
+    // A name that is no optimizer at all: the message every command gives.
     XCTAssertThrowsError(try report(["adam", "adma"])) { error in
       XCTAssertEqual(
-        "\(error)", "no completed runs of 'adma' in \(path); present: adam (3), sgd (2)")
+        "\(error)",
+        "unknown optimizer 'adma'; did you mean 'adam'? (sgd, momentum, adagrad, rmsprop, adam)")
     }
     XCTAssertThrowsError(try report(["--where", "lr=0.5"])) { error in
       XCTAssertTrue("\(error)".hasPrefix("no completed runs matching the filters in"), "\(error)")

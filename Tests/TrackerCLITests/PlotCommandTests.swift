@@ -212,8 +212,11 @@ final class PlotCommandTests: RunsFixtureTestCase {
 
   func testNothingSelectedSaysWhatIsThere() throws {
     try fill()
-    XCTAssertThrowsError(try plot(["adma"])) { error in
+    XCTAssertThrowsError(try plot(["rmsprop"])) { error in
       XCTAssertTrue("\(error)".contains("present: adam (3), sgd (2)"), "\(error)")
+    }
+    XCTAssertThrowsError(try plot(["adma"])) { error in
+      XCTAssertTrue("\(error)".hasPrefix("unknown optimizer 'adma'; did you mean 'adam'?"))
     }
   }
 }

@@ -24,7 +24,7 @@ final class ProgressTests: XCTestCase {
     let line = ProgressLine(total: 1000, columns: 100, color: false)
       .render(iteration: 340, loss: 0.41234, testAccuracy: 0.8823, elapsed: 3.4)
     for expected in [
-      " 340/1000 ", "█", "░", " 34%", "loss 0.4123", "test acc 0.8823", "0:03 (0:07 left)",
+      " 340/1000 ", "█", "░", " 34%", "loss 0.4123", "test acc 88.23%", "0:03 (0:07 left)",
     ] {
       XCTAssertTrue(line.contains(expected), "no '\(expected)' in '\(line)'")
     }
@@ -89,8 +89,8 @@ final class ProgressTests: XCTestCase {
     let text = simulate(terminal: .plain)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     XCTAssertEqual(lines.count, 11, "ten lines and the final newline: \(text)")
-    XCTAssertEqual(lines[0], "iter    100  train acc 0.9000  test acc 0.1000")
-    XCTAssertEqual(lines[9], "iter   1000  train acc 0.9000  test acc 1.0000")
+    XCTAssertEqual(lines[0], "iter    100  train acc 90.00%  test acc 10.00%")
+    XCTAssertEqual(lines[9], "iter   1000  train acc 90.00%  test acc 100.00%")
     XCTAssertFalse(
       text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "control characters")
   }
@@ -107,7 +107,7 @@ final class ProgressTests: XCTestCase {
     XCTAssertTrue(text.contains("\u{1B}[36m"), "coloured bar")
     XCTAssertTrue(text.contains("1000/1000"), "the last iteration is drawn")
     XCTAssertTrue(text.hasSuffix(ProgressLine.clear), "the live line is erased at the end")
-    XCTAssertTrue(visible(text).contains("test acc 0.5000"))
+    XCTAssertTrue(visible(text).contains("test acc 50.00%"))
   }
 
   func testNoColorKeepsTheLineButDropsColour() {

@@ -86,8 +86,11 @@ final class ReportCommandTests: RunsFixtureTestCase {
     try fill()
     let html = try html(["adam"])
     XCTAssertEqual(html.components(separatedBy: "<td class=\"left id\">").count - 1, 2)
-    XCTAssertThrowsError(try self.html(["adma"])) { error in
+    XCTAssertThrowsError(try self.html(["rmsprop"])) { error in
       XCTAssertTrue("\(error)".contains("present:"), "\(error)")
+    }
+    XCTAssertThrowsError(try self.html(["adma"])) { error in
+      XCTAssertTrue("\(error)".hasPrefix("unknown optimizer 'adma'"), "\(error)")
     }
     XCTAssertThrowsError(try Tracker.parseAsRoot(["report", "-o", "r.pdf"]))
   }

@@ -54,8 +54,8 @@ final class ShowCommandTests: RunsFixtureTestCase {
     XCTAssertThrowsError(try report(["aaaa"])) { error in
       XCTAssertEqual(
         "\(error)",
-        "'aaaa' matches 2 runs in \(path): aaaa0000 (adam seed 1), aaaa1111 (sgd seed 9);"
-          + " give more of the id")
+        "'aaaa' matches 2 runs in \(path): aaaa0000 adam seed 1, aaaa1111 sgd seed 9;"
+          + " give more characters of the id")
     }
     XCTAssertThrowsError(try report(["b"])) { error in
       XCTAssertEqual("\(error)", "no run matches 'b' in \(path) (see 'tracker list')")

@@ -115,7 +115,7 @@ final class SweepCommandTests: ProcessTestCase {
       (["--opt", "adam", "--seeds", "5-1"], "runs backwards, write 1-5"),
       (["--opt", "adam", "--seeds", "a"], "--seeds 'a' is not valid"),
       (["--opt", "adam", "--seeds", "1,,2"], "--seeds"),
-      (["--opt", "adamw", "--seeds", "1"], "'sgd', 'momentum', 'adagrad', 'rmsprop' or 'adam'"),
+      (["--opt", "adamw", "--seeds", "1"], "unknown optimizer 'adamw'; did you mean 'adam'?"),
       (["--opt", "adam", "--seeds", "1", "--lr", "0.1,-1"], "--lr must be a positive"),
       (["--opt", "adam", "--seeds", "1", "--lr", "-1"], "--lr must be a positive"),
       (["--opt", "adam", "--seeds", "1", "--lr", "0.1,,0.01"], "empty value"),

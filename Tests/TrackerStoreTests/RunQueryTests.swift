@@ -96,8 +96,8 @@ final class RunQueryTests: StoreTestCase {
     XCTAssertThrowsError(try store.resolve("abcd")) { error in
       XCTAssertEqual(
         "\(error)",
-        "'abcd' matches 2 runs in \(path): abcd0000-0000-4000-8000-000000000001 (adam seed 1),"
-          + " abcd0000-0000-4000-8000-000000000002 (adam seed 2); give more of the id")
+        "'abcd' matches 2 runs in \(path): abcd0000-0000-4000-8000-000000000001 adam seed 1,"
+          + " abcd0000-0000-4000-8000-000000000002 adam seed 2; give more characters of the id")
     }
     XCTAssertThrowsError(try store.resolve("0")) { error in
       XCTAssertEqual("\(error)", "no run matches '0' in \(path) (see 'tracker list')")

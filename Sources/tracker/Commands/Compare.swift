@@ -26,6 +26,7 @@ extension Tracker {
           tracker compare
           tracker compare sgd adam --where lr=0.01
           tracker compare --tag sweep=lr --format json
+          tracker compare --group-by optimizer,lr --sort acc:desc
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -35,7 +36,20 @@ extension Tracker {
 
     @OptionGroup var filter: FilterOptions
 
-    @Option(help: "Accuracy above the baseline at which learning counts as started.")
+    @OptionGroup var grouping: GroupingOptions
+
+    @Option(
+      help: ArgumentHelp(
+        "Order the groups by label, optimizer, runs, acc (mean final test accuracy), best,"
+          + " start (median learning start), loss or time; ascending unless :desc.",
+        valueName: "key[:desc]"))
+    var sort: String?
+
+    // Parsed unconditionally so `--margin -1` is called an invalid margin,
+    // not a missing value (-1 looks like an option).
+    @Option(
+      parsing: .unconditional,
+      help: "Accuracy above the baseline at which learning counts as started.")
     var margin: Double = LearningStart.defaultMargin
 
     @Option(help: "Output format.")
@@ -58,7 +72,12 @@ extension Tracker {
     func report(_ store: RunStore) throws -> String {
       let selection = try RunSelection(
         store, optimizers: optimizers, options: filter, countDiverged: true)
-      let groups = try selection.groups(margin: margin)
+      var groups = try selection.groups(margin: margin, by: grouping.keys())
+      if let sort { groups = try GroupOrder(parsing: sort).sorted(groups) }
+      // JSON and CSV carry no header: say what a --group-by pooled on stderr.
+      if format == .json || format == .csv, let pooled = RunComparison.pooledNote(groups) {
+        printError(pooled)
+      }
       var report = CompareReport(groups: groups, margin: margin)
       report.width = TerminalInfo.detect(fd: STDOUT_FILENO).columns
       if format == .table {

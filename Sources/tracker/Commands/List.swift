@@ -16,6 +16,8 @@ extension Tracker {
           tracker list
           tracker list adam --where lr=0.001 --limit 0
           tracker list --status failed --status diverged --format csv
+          tracker list --where 'final_test_acc>=0.9' --where 'optimizer in (adam,rmsprop)'
+          tracker list --sort final_test_acc:desc --limit 5
           tracker list --duplicates
 
         --duplicates lists the completed runs that repeat a configuration and seed, each set \
@@ -36,6 +38,13 @@ extension Tracker {
     @Option(help: "Show at most this many runs; 0 shows all.")
     var limit: Int = 20
 
+    @Option(
+      help: ArgumentHelp(
+        "Order by this --where key or started_at, ascending unless :desc (default:"
+          + " started_at:desc); runs without a value come last.",
+        valueName: "key[:desc]"))
+    var sort: String?
+
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
@@ -53,10 +62,12 @@ extension Tracker {
     /// The output, and a note for stderr when runs were left out (or none
     /// matched), so stdout stays parseable.
     func report(_ store: RunStore) throws -> (output: String, note: String?) {
+      try OptimizerName.check(optimizers)
       var selection = try filter.filter(
         optimizers: optimizers, defaultStatuses: duplicates ? [.completed] : [])
       selection.duplicatesOnly = duplicates
-      // A mistyped optimizer is the same error as in compare, not an empty table.
+      let order = try sort.map(RunOrder.init(parsing:))
+      // An optimizer without runs is the same error as in compare, not an empty table.
       let present = Set(try store.optimizerCounts(matching: RunFilter()).map(\.optimizer))
       let missing = optimizers.filter { !present.contains($0) }
       if !missing.isEmpty, try store.count(matching: RunFilter()) > 0 {
@@ -65,7 +76,7 @@ extension Tracker {
       }
       var runs = try store.runs(
         matching: selection, newestFirst: true, limit: limit == 0 || duplicates ? nil : limit,
-        includeTags: true)
+        includeTags: true, order: order)
       if duplicates {
         // Each set together, its earliest run (the one compare counts) first.
         runs.sort { ($0.configKey, $0.seed, $0.seq) < ($1.configKey, $1.seed, $1.seq) }
@@ -84,7 +95,7 @@ extension Tracker {
       } else if limit > 0, runs.count == limit {
         let total = try store.count(matching: selection)
         if total > limit {
-          let which = duplicates ? "first" : "newest"
+          let which = duplicates || sort != nil ? "first" : "newest"
           note = "showing the \(which) \(limit) of \(total) runs; --limit 0 shows all"
         }
       }

@@ -21,7 +21,8 @@ extension Tracker {
       abstract: "Draw test accuracy, train accuracy or loss curves as SVG or PNG.",
       discussion: """
         Groups the selected runs as compare does (by optimizer and every hyperparameter \
-        except the seed) and draws one line per group: the mean over its runs at each \
+        except the seed; --group-by KEYS groups by those settings only and says in the \
+        subtitle which settings it pooled) and draws one line per group: the mean over its runs at each \
         iteration, their minimum to maximum as a light band. Each optimizer keeps one colour \
         in every figure; groups of one optimizer differ by dash. Labels hold what differs \
         among the groups; the subtitle says what they all share. Accuracies are drawn from \
@@ -64,6 +65,8 @@ extension Tracker {
     )
     var output: String
 
+    @OptionGroup var grouping: GroupingOptions
+
     @Option(help: "What to draw against iteration.")
     var metric: CurveMetric = .testAccuracy
 
@@ -105,11 +108,11 @@ extension Tracker {
       }
       if !runIDs.isEmpty
         && (!optimizers.isEmpty || !filter.conditions.isEmpty || !filter.tag.isEmpty
-          || !filter.status.isEmpty || final)
+          || !filter.status.isEmpty || final || grouping.groupBy != nil)
       {
         throw ValidationError(
-          "--run draws the runs named; leave out the optimizer names, --where, --tag, --status"
-            + " and --final")
+          "--run draws the runs named; leave out the optimizer names, --where, --tag, --status,"
+            + " --group-by and --final")
       }
       if smooth < 1 || smooth > 10_000 {
         throw ValidationError("--smooth \(smooth): give a number of points from 1 (none) to 10000")
@@ -137,7 +140,7 @@ extension Tracker {
         return (chart.svg(), what)
       }
       let selection = try RunSelection(store, optimizers: optimizers, options: filter)
-      let groups = try selection.groups()
+      let groups = try selection.groups(by: grouping.keys())
       var chart = FinalAccuracyChart.groups(groups)
       chart.width = Double(width)
       return (chart.svg(), "final test accuracy of \(Plural.count(groups.count, "group"))")
@@ -165,7 +168,7 @@ extension Tracker {
         // The groups in compare's order; the same errors as compare when
         // nothing (or not every optimizer named) is selected.
         let selection = try RunSelection(store, optimizers: optimizers, options: filter)
-        let groups = try selection.groups()
+        let groups = try selection.groups(by: grouping.keys())
         let runs = groups.map(\.samples.count).reduce(0, +)
         chart = CurveCharts.groups(
           try selection.curves(metric, of: groups), metric: metric, logScale: logScale,

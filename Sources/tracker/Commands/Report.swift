@@ -28,6 +28,8 @@ extension Tracker {
 
     @OptionGroup var filter: FilterOptions
 
+    @OptionGroup var grouping: GroupingOptions
+
     @Option(
       name: [.short, .customLong("output")],
       help: ArgumentHelp("The HTML file to write; - for stdout.", valueName: "file"))
@@ -37,8 +39,7 @@ extension Tracker {
     var title = "tracker report"
 
     func validate() throws {
-      let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-      guard output == "-" || ext == "html" else {
+      guard output == "-" || ChartFile.fileExtension(of: output) == "html" else {
         throw ValidationError("-o '\(output)': give a file name ending in .html, or -")
       }
     }
@@ -62,7 +63,7 @@ extension Tracker {
         includeTags: true)
       // Oldest first within a group, as compare lists them.
       let completed = selection.runs.filter { $0.status == .completed }
-      let groups = try selection.groups(completed.reversed())
+      let groups = try selection.groups(completed.reversed(), by: grouping.keys())
       var curves: [CurveMetric: [GroupCurve]] = [:]
       if !groups.isEmpty {
         for chart in HTMLReport.charts {

@@ -30,7 +30,10 @@ extension Tracker {
 
     // MARK: - What to train
 
-    @Option(name: .customLong("opt"), help: "The optimizer.")
+    // Parsed by OptimizerName so a typo reads as in every other command.
+    @Option(
+      name: .customLong("opt"), help: "The optimizer (sgd, momentum, adagrad, rmsprop, adam).",
+      transform: OptimizerName.parse)
     var optimizer: OptimizerKind
 
     // Numeric options parse their next argument unconditionally, so that `--lr -1` is

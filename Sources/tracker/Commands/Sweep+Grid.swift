@@ -36,6 +36,7 @@ extension Tracker.Sweep {
   func grid() throws -> [SweepCell] {
     let seedList = try Self.parseSeeds(seeds)
     let optimizerList = try Self.items(optimizers, option: "--opt")
+    for name in optimizerList { _ = try OptimizerName.parse(name) }
     let datasets = try Self.items(dataset, option: "--dataset")
     if dataDir != nil, datasets.count > 1 {
       throw ValidationError(
