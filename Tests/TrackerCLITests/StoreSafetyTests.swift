@@ -293,6 +293,27 @@ final class StoreSafetyTests: ProcessTestCase {
     XCTAssertTrue(list.stdout.contains(",9223372036854775807,"), list.stdout)
   }
 
+  func testNamesAndTagsWithControlCharactersAreEscapedOnTheTerminal() throws {
+    let name = "evil\u{1B}[2J\u{1B}[31mred\nsecond line"
+    let run = try tracker(
+      runArgs(["--opt", "sgd", "--iters", "20", "--name", name, "--tag", "k=a\r\nb"]))
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let table = try tracker(["list", "--db", db])
+    XCTAssertTrue(
+      table.stdout.contains("evil\\u{1B}[2J\\u{1B}[31mred\\nsecond line k=a\\r\\nb"),
+      table.stdout)
+    XCTAssertFalse(table.stdout.unicodeScalars.contains("\u{1B}"), "no escape code printed")
+    XCTAssertEqual(table.stdout.split(separator: "\n").count, 3, "two header lines, one row")
+    let show = try tracker([
+      "show", "--db", db, String(table.stdout.split(separator: "\n")[2].prefix(8)),
+    ])
+    XCTAssertFalse(show.stdout.unicodeScalars.contains("\u{1B}"), show.stdout)
+    // CSV keeps the text exactly, quoted per RFC 4180 ("\r\n" included).
+    let csv = try tracker(["list", "--db", db, "--format", "csv"])
+    XCTAssertTrue(csv.stdout.contains(",\"\(name)\",completed,"), csv.stdout)
+    XCTAssertTrue(csv.stdout.contains(",\"k=a\r\nb\","), csv.stdout)
+  }
+
   /// Needs root, to mount a 256 KB tmpfs that the run fills.
   func testAFullDiskLeavesNoRunSilentlyRunning() throws {
     let small = dir.appendingPathComponent("small")

@@ -65,7 +65,7 @@ extension Tracker {
       let listing = targets.map { run in
         "  \(run.shortID)  \(run.optimizer) seed \(run.seed)  \(run.status)"
           + (run.summary.finalTestAccuracy.map { "  test acc \(Format.percent($0))%" } ?? "")
-          + (run.name.map { "  \($0)" } ?? "")
+          + (run.name.map { "  \($0.escapingControlCharacters)" } ?? "")
       }
       if !yes {
         let question =

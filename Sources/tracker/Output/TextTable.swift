@@ -1,5 +1,6 @@
 // TextTable: aligned plain-text tables for the terminal, with an optional
 // header row above the column titles whose labels span several columns.
+import TrackerStore
 
 struct TextTable {
   enum Alignment { case left, right }
@@ -34,6 +35,9 @@ struct TextTable {
   /// The table as lines joined by "\n", with a final newline. Trailing spaces
   /// are trimmed.
   func render() -> String {
+    // User text (names, tags) may hold line breaks or escape codes that would
+    // break the row or drive the terminal: show them as escapes.
+    let rows = rows.map { $0.map(\.escapingControlCharacters) }
     var widths = columns.map { max($0.title.count, $0.top.count) }
     for row in rows {
       precondition(
