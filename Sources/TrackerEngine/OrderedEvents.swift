@@ -28,7 +28,9 @@ struct OrderedEvents {
     testCount: Int, evalInterval: Int
   ) {
     (self.observe, self.evaluator, self.testCount) = (observe, evaluator, testCount)
-    held.reserveCapacity(evalInterval)
+    // Bounded: nothing may allocate in proportion to an option (--eval-interval
+    // is validated too, but the buffer grows on demand past this anyway).
+    held.reserveCapacity(min(evalInterval, 1024))
   }
 
   /// Iteration `i`'s event: delivered now, or held behind a pending evaluation.

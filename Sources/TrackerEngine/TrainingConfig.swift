@@ -88,6 +88,16 @@ public struct TrainingConfig: Sendable {
   public static let maximumThreads = 256
   /// Rows of a batch are indexed with UInt16 in the backward pass.
   public static let maximumBatchSize = 65536
+  /// Every iteration stores a loss row (about 20 bytes), so 10^8 iterations
+  /// are already gigabytes and days of training; more is a typo, and values
+  /// near Int.max overflowed (or allocated) in proportion to the option.
+  public static let maximumIterations = 100_000_000
+  /// Training buffers up to one interval of losses while an evaluation runs
+  /// on a worker thread (16 bytes each): at most 1.6 MB.
+  public static let maximumEvalInterval = 100_000
+  /// Seeds are stored as SQLite integers (signed 64-bit); larger ones would
+  /// read back negative.
+  public static let maximumSeed = UInt64(Int64.max)
 
   public init() {}
 
@@ -112,32 +122,51 @@ public struct TrainingConfig: Sendable {
     }
     try check(iterations > 0, "--iters", "must be a positive integer (got \(iterations))")
     try check(
+      iterations <= Self.maximumIterations, "--iters",
+      "must be at most \(Self.maximumIterations) (got \(iterations))")
+    try check(
       (1...Self.maximumBatchSize).contains(batchSize), "--batch-size",
       "must be between 1 and \(Self.maximumBatchSize) (got \(batchSize))")
     try check(
       evalInterval > 0, "--eval-interval", "must be a positive integer (got \(evalInterval))")
+    try check(
+      evalInterval <= Self.maximumEvalInterval, "--eval-interval",
+      "must be at most \(Self.maximumEvalInterval) (got \(evalInterval))")
     try check(
       evalInterval <= iterations, "--eval-interval",
       "must not exceed --iters (\(evalInterval) > \(iterations)), or no evaluation would run")
     try check(
       (1...Self.maximumThreads).contains(threads), "--threads",
       "must be between 1 and \(Self.maximumThreads) (got \(threads))")
+    try check(
+      seed <= Self.maximumSeed, "--seed", "must be at most \(Self.maximumSeed) (got \(seed))")
+    // Every setting is checked, used or not: a bad value is a mistake even
+    // where the chosen optimizer ignores it (see `unusedOptions`).
     let s = settings
     try check(s.lr.isFinite && s.lr > 0, "--lr", "must be a positive finite number (got \(s.lr))")
-    switch optimizer {
-    case .sgd: break
-    case .momentum:
-      try checkFraction(s.momentum, "--momentum")
-    case .adagrad:
-      try check(
-        s.adagradTheta.isFinite && s.adagradTheta > 0, "--adagrad-theta",
-        "must be a positive finite number (got \(s.adagradTheta))")
-    case .rmsprop:
-      try checkFraction(s.decayRate, "--decay-rate")
-    case .adam:
-      try checkFraction(s.beta1, "--beta1")
-      try checkFraction(s.beta2, "--beta2")
-    }
+    // Every optimizer's settings, whatever --opt is: a bad value is a typo either way.
+    try checkFraction(s.momentum, "--momentum")
+    try check(
+      s.adagradTheta.isFinite && s.adagradTheta > 0, "--adagrad-theta",
+      "must be a positive finite number (got \(s.adagradTheta))")
+    try checkFraction(s.decayRate, "--decay-rate")
+    try checkFraction(s.beta1, "--beta1")
+    try checkFraction(s.beta2, "--beta2")
+  }
+
+  /// The CLI options of settings that differ from their defaults but that
+  /// `optimizer` does not use, e.g. ["--momentum"] for SGD with
+  /// `momentum = 0.5`: worth a note, since they change nothing.
+  public var unusedOptions: [String] {
+    let defaults = OptimizerSettings()
+    let options: [(option: String, changed: Bool, user: OptimizerKind)] = [
+      ("--momentum", settings.momentum != defaults.momentum, .momentum),
+      ("--adagrad-theta", settings.adagradTheta != defaults.adagradTheta, .adagrad),
+      ("--decay-rate", settings.decayRate != defaults.decayRate, .rmsprop),
+      ("--beta1", settings.beta1 != defaults.beta1, .adam),
+      ("--beta2", settings.beta2 != defaults.beta2, .adam),
+    ]
+    return options.filter { $0.changed && $0.user != optimizer }.map(\.option)
   }
 }
 

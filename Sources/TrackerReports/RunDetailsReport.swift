@@ -22,9 +22,11 @@ public struct RunDetailsReport {
     func field(_ name: String, _ value: String) {
       lines.append(name.padding(toLength: 16, withPad: " ", startingAt: 0) + value)
     }
-    field("run", run.id + (run.name.map { "  (\($0))" } ?? ""))
+    // Name, error, tags, host and command are user text: control characters
+    // in them are escaped, so they can't break lines or drive the terminal.
+    field("run", run.id + (run.name.map { "  (\($0.escapingControlCharacters))" } ?? ""))
     field("status", run.status.rawValue + (details.divergedAt.map { " at iteration \($0)" } ?? ""))
-    if let error = details.error { field("error", error) }
+    if let error = details.error { field("error", error.escapingControlCharacters) }
     field("optimizer", run.optimizer)
     field("seed", String(run.seed))
     let parameters = HyperParameter.grouping.compactMap { parameter in
@@ -32,7 +34,9 @@ public struct RunDetailsReport {
     }
     field("hyperparameters", wrap(parameters, indent: 16))
     if !run.tags.isEmpty {
-      field("tags", run.tags.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+      field(
+        "tags",
+        run.tags.map { "\($0.key)=\($0.value)".escapingControlCharacters }.joined(separator: " "))
     }
     lines.append("")
     field("final test acc", percent(summary.finalTestAccuracy))
@@ -51,10 +55,11 @@ public struct RunDetailsReport {
       "started",
       Format.minute(run.startedAt) + " UTC"
         + (run.durationSeconds.map { ", ran \(Format.duration($0))" } ?? ""))
-    field("host", details.host + (details.pid.map { " (pid \($0))" } ?? ""))
+    field(
+      "host", details.host.escapingControlCharacters + (details.pid.map { " (pid \($0))" } ?? ""))
     field("tracker", details.trackerVersion)
     field("dataset hash", details.datasetHash)
-    field("command", details.command)
+    field("command", details.command.escapingControlCharacters)
     if !details.evaluations.isEmpty {
       lines.append("")
       lines += curve()

@@ -1,5 +1,6 @@
 // TextTable: aligned plain-text tables for the terminal, with an optional
 // header row above the column titles whose labels span several columns.
+import TrackerStore
 
 struct TextTable {
   enum Alignment { case left, right }
@@ -42,8 +43,11 @@ struct TextTable {
   /// 1-space gaps, the widest `cuttable` columns (labels, settings) are cut,
   /// their cells ending in "…"; json and csv keep the full text.
   func render() -> String {
+    // User text (names, tags) may hold line breaks or escape codes that would
+    // break the row or drive the terminal: show them as escapes.
+    let escaped = rows.map { $0.map(\.escapingControlCharacters) }
     var widths = columns.map { max($0.title.count, $0.top.count) }
-    for row in rows {
+    for row in escaped {
       precondition(
         row.count == columns.count, "a row has \(row.count) cells for \(columns.count) columns")
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
@@ -58,7 +62,7 @@ struct TextTable {
       widths[widest] -= cut
       excess -= cut
     }
-    let rows = rows.map { row in
+    let rows = escaped.map { row in
       row.enumerated().map { index, cell in
         cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
       }

@@ -3,6 +3,11 @@
 import Foundation
 
 extension Database {
+  /// Tries for writes that must outlast another process's long write (a big
+  /// delete, a migration) rather than fail a run before it starts: 12 × 5 s,
+  /// a minute in all.
+  public static let patientAttempts = 12
+
   /// Runs `body` in `write`, trying again (up to `attempts` times in all) when
   /// it fails with SQLITE_BUSY/LOCKED: each try already waited the busy
   /// timeout, so this bounds the wait at `attempts` × 5 s and never hangs.

@@ -15,38 +15,80 @@ public final class Database {
   /// a stuck writer must surface as an error, not hang every other command.
   public static let busyTimeoutMilliseconds: Int32 = 5000
 
-  /// Opens (creating if missing) the database at `path` and configures it.
+  /// How a connection may use its file.
+  public enum OpenMode: Sendable {
+    /// Read and write, creating the file when missing; WAL mode (run, sweep).
+    case create
+    /// Read and write an existing file, never creating one; WAL mode (delete).
+    case readWrite
+    /// `SQLITE_OPEN_READONLY`: nothing is written to the database, its mode is
+    /// left as it is (list, show, compare, plot, report).
+    case readOnly
+    /// Read-only for a WAL file whose folder is read-only (a read-only mount):
+    /// SQLite can't create the `-shm` file there, and `immutable=1` reads
+    /// without it, trusting that nobody writes the file meanwhile
+    /// (https://sqlite.org/wal.html#readonly, https://sqlite.org/uri.html#uriimmutable).
+    case immutable
+    /// A private database in memory (`path` is only a label): a migrated copy
+    /// of an older file that must not be written (merge sources, readers).
+    case memory
+  }
+
+  /// Opens the database at `path` in `mode` and configures it.
+  ///
+  /// `path` is always a plain path, never a URI: SQLite (built with
+  /// SQLITE_USE_URI, as Debian's is) reads a name starting with `file:` as a
+  /// URI whatever the flags, so a relative path is passed as `./path`.
   ///
   /// Always closes the handle when opening fails: "Whether or not an error
   /// occurs when it is opened, resources associated with the database
   /// connection handle should be released by passing it to sqlite3_close()"
   /// (https://sqlite.org/c3ref/open.html).
-  public init(path: String) throws {
+  public init(path: String, mode: OpenMode = .create) throws {
     var handle: OpaquePointer?
     // NOMUTEX: a connection is confined to one thread (see the type's doc), so
     // SQLite's per-connection mutex would be pure overhead.
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-    let code = sqlite3_open_v2(path, &handle, flags, nil)
+    var flags = SQLITE_OPEN_NOMUTEX
+    var name = path.hasPrefix("/") ? path : "./" + path
+    switch mode {
+    case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+    case .readWrite: flags |= SQLITE_OPEN_READWRITE
+    case .readOnly: flags |= SQLITE_OPEN_READONLY
+    case .memory:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY
+      name = ":memory:"
+    case .immutable:
+      // The one URI tracker builds itself, from an absolute path.
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+      name =
+        "file:" + Self.uriEscaped(URL(fileURLWithPath: path).standardizedFileURL.path)
+        + "?immutable=1"
+    }
+    let code = sqlite3_open_v2(name, &handle, flags, nil)
     guard code == SQLITE_OK, let handle else {
       let error = SQLiteError.from(handle, code: code)
       sqlite3_close_v2(handle)
       throw SQLiteError(code: error.code, message: "cannot open \(path): \(error.message)")
     }
     do {
-      try Self.configure(handle)
+      try Self.configure(handle, writable: mode == .create || mode == .readWrite)
     } catch {
       sqlite3_close_v2(handle)
       throw error
     }
     self.path = path
+    self.mode = mode
     self.handle = handle
   }
 
-  /// Wraps a handle opened and configured elsewhere (read-only sources of
-  /// `RunStore.merge`); the Database closes it.
-  init(adopting handle: OpaquePointer, path: String) {
-    self.path = path
-    self.handle = handle
+  /// How this connection was opened.
+  public let mode: OpenMode
+
+  /// `path` with every byte a URI path can't hold as is percent-encoded.
+  static func uriEscaped(_ path: String) -> String {
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "%?#")
+    return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
   }
 
   deinit {
@@ -57,12 +99,14 @@ public final class Database {
 
   /// Per-connection settings. The first statement is also where SQLite first
   /// reads the file, so a non-database file fails here with SQLITE_NOTADB.
-  private static func configure(_ handle: OpaquePointer) throws {
+  private static func configure(_ handle: OpaquePointer, writable: Bool) throws {
     sqlite3_extended_result_codes(handle, 1)
     sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     // Off by default, and a no-op inside a transaction, so set it right away
     // (https://sqlite.org/foreignkeys.html#fk_enable).
     try execute(handle, "PRAGMA foreign_keys = ON")
+    // A reader leaves the file's journal mode as it is: switching it is a write.
+    guard writable else { return }
     // WAL lets readers (tracker list) run while a training run writes, and
     // with synchronous=NORMAL a commit needs no fsync: "WAL mode is safe from
     // corruption with synchronous=NORMAL" (https://sqlite.org/pragma.html#pragma_synchronous).
@@ -125,7 +169,7 @@ public final class Database {
   /// Statements run one at a time, so an error names the statement that failed
   /// rather than the whole script.
   public func execute(_ sql: String) throws {
-    try Self.execute(handle, sql)
+    try Self.execute(handle, sql, path: path)
   }
 
   /// Runs one statement with its parameters bound to `values` (1-based `?`).
@@ -133,14 +177,16 @@ public final class Database {
     try prepare(sql).execute(values)
   }
 
-  private static func execute(_ handle: OpaquePointer, _ sql: String) throws {
+  private static func execute(_ handle: OpaquePointer, _ sql: String, path: String? = nil)
+    throws
+  {
     try sql.withCString { start in
       var next: UnsafePointer<CChar>? = start
       while let current = next, current.pointee != 0 {
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v2(handle, current, -1, &statement, &next)
         guard code == SQLITE_OK else {
-          throw SQLiteError.from(handle, code: code, sql: String(cString: current))
+          throw SQLiteError.from(handle, code: code, sql: String(cString: current), path: path)
         }
         // nil for a tail that is only whitespace or comments.
         guard let statement else { continue }
@@ -148,7 +194,8 @@ public final class Database {
         var step = sqlite3_step(statement)
         while step == SQLITE_ROW { step = sqlite3_step(statement) }
         guard step == SQLITE_DONE else {
-          throw SQLiteError.from(handle, code: step, sql: String(cString: sqlite3_sql(statement)))
+          throw SQLiteError.from(
+            handle, code: step, sql: String(cString: sqlite3_sql(statement)), path: path)
         }
       }
     }

@@ -44,32 +44,35 @@ struct MergeSource {
     }
     // An older schema: migrate a copy, never the file (another tracker may be
     // writing it, and merge promises to leave its sources untouched).
-    let copy = try Database(path: ":memory:")
-    try backup(database, into: copy)
-    do {
-      try Migrator.migrate(copy)
-    } catch {
-      throw StoreError("cannot read '\(path)' at the current schema: \(error)")
-    }
+    let copy = try migratedCopy(of: database)
     return MergeSource(path: path, database: copy, migratedCopy: true)
   }
 
   // MARK: - SQLite
 
+  /// `database` (a file at an older schema, opened read-only) copied into
+  /// memory in one read transaction and migrated there to this binary's
+  /// schema. The file is never written.
+  static func migratedCopy(of database: Database) throws -> Database {
+    let copy = try Database(path: database.path, mode: .memory)
+    try backup(database, into: copy)
+    do {
+      try Migrator.migrate(copy)
+    } catch {
+      throw StoreError("cannot read '\(database.path)' at the current schema: \(error)")
+    }
+    return copy
+  }
+
   /// Opens `path` with SQLITE_OPEN_READONLY: no migration, no WAL switch, no write.
   /// A WAL file can still be read while another process writes it
   /// (https://sqlite.org/wal.html#readonly).
   private static func openReadOnly(_ path: String) throws -> Database {
-    var handle: OpaquePointer?
-    let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
-    guard code == SQLITE_OK, let handle else {
-      let error = SQLiteError.from(handle, code: code)
-      sqlite3_close_v2(handle)
+    do {
+      return try Database(path: path, mode: .readOnly)
+    } catch let error as SQLiteError {
       throw StoreError("cannot open '\(path)' for reading: \(error.message)")
     }
-    sqlite3_extended_result_codes(handle, 1)
-    sqlite3_busy_timeout(handle, Database.busyTimeoutMilliseconds)
-    return Database(adopting: handle, path: path)
   }
 
   /// Copies every page of `source` into `target` in one step, so in one read

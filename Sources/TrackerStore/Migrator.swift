@@ -1,5 +1,6 @@
 // Migrator: brings a database's schema up to date by applying the migrations
 // embedded from migrations/*.sql, in order, each in its own transaction.
+import CSQLite
 import Foundation
 
 /// One forward-only schema change. `id` is the file name without `.sql`
@@ -57,9 +58,19 @@ public enum Migrator {
     let applied = try database.read { try appliedIDs(database) }
     try refuseUnknown(applied, known: known, path: database.path)
     let pending = migrations.filter { !applied.contains($0.id) }
+    guard !pending.isEmpty else { return }
 
+    // A migration that rebuilds a table (0005) must drop the old one, and with
+    // foreign keys on, DROP TABLE deletes every child row by cascade. The
+    // setting is a no-op inside a transaction, so it is turned off around the
+    // migrations, and each one checks the keys itself before committing
+    // (https://sqlite.org/lang_altertable.html#otheralter, steps 1 and 10-12;
+    // GRDB's DatabaseMigrator does the same).
+    try database.execute("PRAGMA foreign_keys = OFF")
+    defer { try? database.execute("PRAGMA foreign_keys = ON") }
     for migration in pending {
-      try database.write {
+      // Patient: a run starting on a file another process holds locked waits.
+      try database.writeRetryingBusy(attempts: Database.patientAttempts) {
         try database.execute(createBookkeeping)
         // Re-check under the lock: another process may have applied it since.
         let applied = try appliedIDs(database)
@@ -67,6 +78,7 @@ public enum Migrator {
         guard !applied.contains(migration.id) else { return }
         do {
           try database.execute(migration.sql)
+          try checkForeignKeys(database)
         } catch {
           // Name the migration: SQLite's message alone doesn't say which one.
           throw StoreError(
@@ -77,6 +89,23 @@ public enum Migrator {
           "INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)",
           [.text(migration.id), .text(Timestamp.string(from: Date()))])
       }
+    }
+  }
+
+  /// Throws when a row references a missing parent, which foreign_keys OFF
+  /// would otherwise let a migration commit.
+  private static func checkForeignKeys(_ database: Database) throws {
+    var violation: String?
+    try database.prepare("PRAGMA foreign_key_check").forEachRow { row in
+      if violation == nil {
+        violation = "a row of \(row.text(0)) references a missing \(row.text(2))"
+      }
+    }
+    if let violation {
+      throw SQLiteError(
+        // SQLITE_CONSTRAINT_FOREIGNKEY (787), a macro Swift doesn't import.
+        code: SQLITE_CONSTRAINT | (3 << 8), message: "FOREIGN KEY constraint failed: \(violation)",
+        sql: "PRAGMA foreign_key_check")
     }
   }
 

@@ -117,7 +117,7 @@ extension RunStore {
     UPDATE runs SET status = 'interrupted', ended_at = ?, duration_s = ?, error = ?
     WHERE seq = ? AND status = 'running' AND heartbeat_at IS ?
     """
-  static let writeHeartbeat = "UPDATE runs SET heartbeat_at = ? WHERE seq = ?"
+  static let writeHeartbeat = "UPDATE runs SET heartbeat_at = ? WHERE seq = ? AND id = ?"
   /// A run marked abandoned whose process then writes again was only stalled
   /// (another host, a wrong clock): it is running after all.
   static let reviveRun = """
@@ -150,7 +150,31 @@ extension RunStore {
       }
     }
     guard !abandoned.isEmpty else { return [] }
-    return try database.write {
+    do {
+      // A reader's connection is read-only: record through a writing one of
+      // its own, unless the file must not be written (read-only file or mount).
+      var writer = self
+      switch database.mode {
+      case .create, .readWrite: break
+      case .immutable: throw StoreError("'\(database.path)' is on a read-only mount")
+      case .memory: throw StoreError("'\(database.path)' is read through an upgraded copy")
+      case .readOnly:
+        guard Self.isWritable(database.path) else {
+          throw StoreError("'\(database.path)' is read-only")
+        }
+        writer = RunStore(database: try Database(path: database.path, mode: .readWrite))
+      }
+      return try writer.markInterrupted(abandoned, liveness)
+    } catch {
+      throw UnrecordedAbandonedRuns(runs: abandoned.map { ($0.id, $0.why) }, reason: "\(error)")
+    }
+  }
+
+  private func markInterrupted(
+    _ abandoned: [(seq: Int64, id: String, started: Date, beat: String?, end: Date, why: String)],
+    _ liveness: RunLiveness
+  ) throws -> [String] {
+    try database.write {
       var marked: [String] = []
       for run in abandoned {
         let error =
@@ -169,16 +193,32 @@ extension RunStore {
     }
   }
 
-  /// Records that run `seq`'s process is alive at `date`; call inside the
-  /// write transaction of a metric flush.
-  func recordHeartbeat(seq: Int64, at date: Date) throws {
-    try statement(Self.writeHeartbeat).execute([.text(Timestamp.string(from: date)), .integer(seq)])
+  /// Records that run `seq` (with `id`)'s process is alive at `date`; call
+  /// inside the write transaction of a metric flush. False when the run is
+  /// gone (deleted meanwhile).
+  func recordHeartbeat(seq: Int64, id: String, at date: Date) throws -> Bool {
+    try statement(Self.writeHeartbeat).execute([
+      .text(Timestamp.string(from: date)), .integer(seq), .text(id),
+    ])
+    guard database.changes == 1 else { return false }
     try statement(Self.reviveRun).execute([.integer(seq)])
+    return true
   }
 }
 
-extension SQLiteError {
-  /// True when the file is not a usable database: SQLITE_CORRUPT (11, e.g. a
-  /// truncated file) or SQLITE_NOTADB (26).
-  public var isDamagedFile: Bool { primaryCode == 11 || primaryCode == 26 }
+/// Abandoned runs that could not be marked interrupted (a read-only file, a
+/// full disk): they stay `running` in the file, and readers say so.
+public struct UnrecordedAbandonedRuns: Error, CustomStringConvertible, Sendable {
+  public let runs: [(id: String, why: String)]
+  public let reason: String
+
+  /// One line per run, for stderr.
+  public var notes: [String] {
+    runs.map {
+      "note: run \($0.id.prefix(8)) is stored as running, but \($0.why);"
+        + " it could not be marked interrupted (\(reason))"
+    }
+  }
+
+  public var description: String { notes.joined(separator: "\n") }
 }

@@ -1,27 +1,8 @@
 // RunQuery: reading runs back for list, compare and show (filters, newest
-// first, id prefixes), and deleting them with their metrics.
+// first, id prefixes). Deleting is in RunStore+Delete.swift.
 import Foundation
 
 extension RunStore {
-  /// Opens the database at `path` like `open`, but never creates it: the
-  /// read-only commands (list, show, compare, delete) must not leave an empty
-  /// database behind a mistyped `--db`. Marks abandoned runs interrupted
-  /// (`markAbandonedRuns`) first.
-  ///
-  /// - Throws: `StoreError` saying how to record runs when the file is missing.
-  public static func openExisting(path: String) throws -> RunStore {
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw StoreError(
-        "no database at '\(path)'; record a run first with 'tracker run --opt adam'"
-          + " (or pass --db, or set TRACKER_DB)")
-    }
-    let store = try open(path: path)
-    // Show runs whose process died (kill -9, power loss) as interrupted, not
-    // running forever. Best effort: a reader must not fail over it.
-    _ = try? store.markAbandonedRuns()
-    return store
-  }
-
   // MARK: - Selecting runs
 
   /// The columns `StoredRun.init(row:)` reads, in order.
@@ -216,29 +197,6 @@ extension RunStore {
         details.nonFiniteLossCount = Int(row.int64(1))
       }
       return details
-    }
-  }
-
-  // MARK: - Deleting
-
-  /// Deletes `runs` with their tags and metrics in one transaction: all of
-  /// them or, on error, none. Returns how many runs were deleted.
-  ///
-  /// The child rows are deleted explicitly rather than left to ON DELETE
-  /// CASCADE, so no orphans remain even on a connection without
-  /// `foreign_keys = ON` (https://sqlite.org/foreignkeys.html#fk_enable).
-  @discardableResult
-  public func delete(_ runs: [StoredRun]) throws -> Int {
-    try database.write {
-      var deleted = 0
-      for run in runs {
-        for table in ["run_tags", "losses", "evals"] {
-          try statement("DELETE FROM \(table) WHERE run_seq = ?").execute([.integer(run.seq)])
-        }
-        try statement("DELETE FROM runs WHERE seq = ?").execute([.integer(run.seq)])
-        deleted += database.changes
-      }
-      return deleted
     }
   }
 }

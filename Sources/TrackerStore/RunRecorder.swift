@@ -31,7 +31,7 @@ public final class RunRecorder {
   static let finishRun = """
     UPDATE runs SET status = ?1, ended_at = ?2, heartbeat_at = ?2, duration_s = ?3, error = ?4,
       diverged_at = ?5
-    WHERE seq = ?6
+    WHERE seq = ?6 AND id = ?7
     """
 
   init(store: RunStore, runID: String, seq: Int64, startedAt: Date) {
@@ -91,8 +91,11 @@ public final class RunRecorder {
     lastFlush = ContinuousClock.now
     guard !losses.isEmpty || !evaluations.isEmpty else { return }
     try store.database.write {
+      // First, so that nothing is inserted for a run deleted meanwhile.
+      guard try store.recordHeartbeat(seq: seq, id: runID, at: Date()) else {
+        throw RunDeletedError(runID: runID)
+      }
       try insertBuffered()
-      try store.recordHeartbeat(seq: seq, at: Date())
     }
     clearBuffer()
   }
@@ -131,7 +134,8 @@ public final class RunRecorder {
   /// (a run left `running` would look alive forever) and `error` says how many
   /// rows were lost and why. Throws only when the end itself can't be
   /// recorded; the caller may then call `finish` again, e.g. with `.failed`.
-  /// Calling it after it succeeded throws a `StoreError`.
+  /// Calling it after it succeeded throws a `StoreError`; when the run was
+  /// deleted meanwhile, it throws `RunDeletedError` and writes nothing.
   ///
   /// Returns the status recorded: `status`, except that a completed run whose
   /// loss blew up (`BlowUp`) is recorded `diverged`.
@@ -145,12 +149,14 @@ public final class RunRecorder {
     var recorded = status
     do {
       try store.database.writeRetryingBusy {
-        try insertBuffered()
         try recordEnd(status: status, endedAt: endedAt, error: error, divergedAt: divergedAt)
+        try insertBuffered()
         try store.storeSummary(seq: seq)
         recorded = try store.flagBlowUp(seq: seq, status: status)
       }
-    } catch let writeError where !losses.isEmpty || !evaluations.isEmpty {
+    } catch let writeError
+      where !(writeError is RunDeletedError) && (!losses.isEmpty || !evaluations.isEmpty)
+    {
       let lost =
         "\(losses.count + evaluations.count) buffered metric rows were not saved: \(writeError)"
       try store.database.writeRetryingBusy {
@@ -172,10 +178,19 @@ public final class RunRecorder {
     try store.statement(Self.finishRun).execute([
       .text(status.rawValue), .text(Timestamp.string(from: endedAt)),
       .real(endedAt.timeIntervalSince(startedAt)), .nullable(error),
-      .nullable(divergedAt.map(Int64.init)), .integer(seq),
+      .nullable(divergedAt.map(Int64.init)), .integer(seq), .text(runID),
     ])
+    guard store.database.changes == 1 else { throw RunDeletedError(runID: runID) }
   }
 }
 
 @available(*, unavailable)
 extension RunRecorder: Sendable {}
+
+/// The run a recorder writes was deleted (`tracker delete --force`, or by
+/// hand) while it trained. Its number is never given to another run
+/// (migration 0005), and the recorder writes nothing more.
+public struct RunDeletedError: Error, CustomStringConvertible, Sendable {
+  public let runID: String
+  public var description: String { "run \(runID) was deleted while it ran; stopping" }
+}

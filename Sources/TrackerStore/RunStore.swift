@@ -1,5 +1,5 @@
-// RunStore: opens a tracker database (checking the path first, then migrating)
-// and starts runs; RunRecorder (its own file) writes a run's metrics.
+// RunStore: the tracker database and starting runs; opening it is in
+// RunStore+Open.swift, RunRecorder (its own file) writes a run's metrics.
 import Foundation
 
 /// The tracker database: runs, their tags and metrics. One per command.
@@ -9,73 +9,12 @@ public final class RunStore {
   /// benchmark begins thousands of runs, and compiling each INSERT per run
   /// would cost more than executing it.
   private var statements: [String: Statement] = [:]
+  /// Lines for stderr about what opening found but could not record
+  /// (`UnrecordedAbandonedRuns`); readers print them.
+  public internal(set) var notes: [String] = []
 
-  private init(database: Database) {
+  init(database: Database) {
     self.database = database
-  }
-
-  /// Checks `path` with `validatePath`, then opens it (creating the file if
-  /// missing) and applies any pending migrations.
-  public static func open(path: String) throws -> RunStore {
-    try validatePath(path)
-    do {
-      let database = try Database(path: path)
-      try Migrator.migrate(database)
-      return RunStore(database: database)
-    } catch let error as SQLiteError where error.isDamagedFile {
-      // A truncated or overwritten file fails at its first read; SQLite's
-      // "database disk image is malformed" names neither the file nor a fix.
-      throw StoreError(
-        "'\(path)' is damaged (\(error.message)); restore it from a backup or pass a different --db"
-      )
-    }
-  }
-
-  // MARK: - Path check
-
-  /// The 16 bytes every SQLite 3 database file starts with
-  /// (https://sqlite.org/fileformat.html#the_database_header).
-  static let sqliteHeader = Array("SQLite format 3\0".utf8)
-
-  /// Checks that `path` can hold a tracker database, without creating or
-  /// modifying anything: its folder exists and is writable (WAL keeps `-wal`
-  /// and `-shm` files beside the database), it is not a directory, and an
-  /// existing file is empty or starts with the SQLite header.
-  ///
-  /// SQLite itself would happily create a database inside a mistyped folder's
-  /// sibling, or fail on a text file only at the first query with the vague
-  /// "file is not a database"; this names the problem and the fix instead.
-  public static func validatePath(_ path: String) throws {
-    let fileManager = FileManager.default
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard fileManager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
-    else {
-      throw StoreError(
-        "folder '\(folder)' for '\(path)' does not exist; create it or pass a different --db")
-    }
-    guard fileManager.isWritableFile(atPath: folder) else {
-      throw StoreError("folder '\(folder)' is not writable; pass a --db in a writable folder")
-    }
-    guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-    guard !isDirectory.boolValue else {
-      throw StoreError(
-        "'\(path)' is a directory; pass a file path such as '\(path)/tracker.db' as --db")
-    }
-    guard let file = FileHandle(forReadingAtPath: path) else {
-      throw StoreError("cannot read '\(path)'; check its permissions or pass a different --db")
-    }
-    defer { try? file.close() }
-    let header = (try? file.read(upToCount: sqliteHeader.count)).map { Array($0) } ?? []
-    guard header.isEmpty || header == sqliteHeader else {
-      throw StoreError("'\(path)' is not a SQLite database; pass a different --db")
-    }
-    // root passes access(2) whatever the mode, so check the mode bits too: a
-    // file made read-only (chmod a-w) is one its owner wants left alone.
-    let mode = (try? fileManager.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
-    guard fileManager.isWritableFile(atPath: path), mode & 0o222 != 0 else {
-      throw StoreError("'\(path)' is read-only; make it writable or pass a different --db")
-    }
   }
 
   // MARK: - Runs
@@ -114,7 +53,9 @@ public final class RunStore {
       "INSERT INTO runs (\(columns.map(\.name).joined(separator: ", ")))"
       + " VALUES (\(placeholders(columns.count)))"
     let values = columns.map(\.value)
-    let seq = try database.write {
+    // A long write of another process (a big delete, a migration) must not
+    // fail a run before it starts: wait for the lock for up to a minute.
+    let seq = try database.writeRetryingBusy(attempts: Database.patientAttempts) {
       try statement(insertRun).execute(values)
       let seq = database.lastInsertRowID
       let insertTag = try statement(Self.insertTag)

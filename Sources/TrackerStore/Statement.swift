@@ -19,7 +19,7 @@ public final class Statement {
     guard code == SQLITE_OK, let handle else {
       throw code == SQLITE_OK
         ? SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement", sql: sql)
-        : SQLiteError.from(database.handle, code: code, sql: sql)
+        : SQLiteError.from(database.handle, code: code, sql: sql, path: database.path)
     }
     self.database = database
     self.sql = sql
@@ -31,7 +31,7 @@ public final class Statement {
   }
 
   private func error(_ code: Int32) -> SQLiteError {
-    SQLiteError.from(database.handle, code: code, sql: sql)
+    SQLiteError.from(database.handle, code: code, sql: sql, path: database.path)
   }
 
   // MARK: - Binding

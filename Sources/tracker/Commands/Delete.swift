@@ -11,7 +11,11 @@ extension Tracker {
       abstract: "Delete runs and their metrics.",
       discussion: """
         Each RUN is a run id or any unique prefix of one. Every RUN must match exactly one \
-        run, or nothing is deleted. Asks for confirmation on the terminal unless --yes.
+        run, or nothing is deleted. Asks for confirmation on the terminal unless --yes. \
+        A run that is still training is refused unless --force, which stops it first \
+        (SIGTERM, recorded as interrupted) and then deletes it. Runs are deleted in short \
+        transactions, so other commands never wait long; if a delete is stopped midway, \
+        run it again to delete the rest.
 
         Examples:
           tracker delete 3f2a9c1e
@@ -26,12 +30,15 @@ extension Tracker {
     @Flag(name: .shortAndLong, help: "Delete without asking.")
     var yes = false
 
+    @Flag(help: "Also delete runs still training on this host: stop each first (SIGTERM).")
+    var force = false
+
     func validate() throws {
       if runs.isEmpty { throw ValidationError("give at least one run id (see 'tracker list')") }
     }
 
     func run() throws {
-      let store = try RunStore.openExisting(path: database.resolvedPath)
+      let store = try RunStore.openExisting(path: database.resolvedPath, forWriting: true)
       let output = try perform(store) { question in
         FileHandle.standardError.write(Data(question.utf8))
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
@@ -48,10 +55,18 @@ extension Tracker {
         let run = try store.resolve(prefix)
         if !targets.contains(where: { $0.seq == run.seq }) { targets.append(run) }
       }
+      // A run deleted under its process would lose what it writes next; stop it first.
+      let live = try store.liveRuns(targets)
+      if let first = live.first, !force {
+        let process = first.pid.map { "pid \($0) on \(first.host)" } ?? "on \(first.host)"
+        throw InputError(
+          "run \(first.run.shortID) is still running (\(process)); stop it first, or pass"
+            + " --force to stop and delete it")
+      }
       let listing = targets.map { run in
         "  \(run.shortID)  \(run.optimizer) seed \(run.seed)  \(run.status)"
           + (run.summary.finalTestAccuracy.map { "  test acc \(Format.percent($0))%" } ?? "")
-          + (run.name.map { "  \($0)" } ?? "")
+          + (run.name.map { "  \($0.escapingControlCharacters)" } ?? "")
       }
       if !yes {
         let question =
@@ -62,6 +77,7 @@ extension Tracker {
           throw ExitCode.failure
         }
       }
+      for run in live { try store.stop(run) }
       let deleted = try store.delete(targets)
       return "deleted \(deleted) run\(deleted == 1 ? "" : "s"):\n" + listing.joined(separator: "\n")
         + "\n"

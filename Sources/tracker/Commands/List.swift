@@ -54,6 +54,7 @@ extension Tracker {
 
     func run() throws {
       let store = try RunStore.openExisting(path: database.resolvedPath)
+      store.notes.forEach(printError)
       let (output, note) = try report(store)
       print(output, terminator: "")
       if let note { printError(note) }

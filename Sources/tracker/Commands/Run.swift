@@ -194,6 +194,9 @@ extension Tracker {
       let began = clock.now
       try CPUCheck.require()
       var config = try trainingConfig()
+      for option in config.unusedOptions {
+        printError("note: \(option) is not used by --opt \(optimizer.rawValue); ignored")
+      }
       config.seed = seed ?? UInt64.random(in: 1..<1_000_000)  // short enough to read and retype
       let dbPath = database.resolvedPath
       // Check everything we can before the database is touched: a bad --db or missing

@@ -45,7 +45,7 @@ extension Tracker {
     }
 
     func run() throws {
-      let store = try RunStore.openExisting(path: database.resolvedPath)
+      let store = try RunStore.openExisting(path: database.resolvedPath, forWriting: true)
       print(try perform(store), terminator: "")
     }
 
@@ -95,7 +95,7 @@ extension Tracker {
     }
 
     func run() throws {
-      let store = try RunStore.openExisting(path: database.resolvedPath)
+      let store = try RunStore.openExisting(path: database.resolvedPath, forWriting: true)
       print(try perform(store), terminator: "")
     }
 
