@@ -1,8 +1,9 @@
 // swift-tools-version: 6.0
 // tracker: a persistent experiment tracker for MNIST optimizer runs.
-// Layout: CSQLite/CZlib wrap system C libraries; TrackerStore holds all SQL;
-// TrackerEngine trains (no SQL); TrackerReports renders tables, charts and HTML
-// from plain values (no queries); `tracker` is the thin CLI that wires them;
+// Layout: CSQLite/CZlib wrap system C libraries, CSystem the Linux calls Swift
+// can't import (prctl, O_TMPFILE); TrackerStore holds all SQL; TrackerEngine
+// trains (no SQL); TrackerReports renders tables, charts and HTML from plain
+// values (no queries); `tracker` is the thin CLI that wires them;
 // tracker-bench-store is the store benchmark (scripts/bench-store), not shipped;
 // TrackerTestSupport holds what the test targets share.
 import Foundation
@@ -42,6 +43,7 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", path: "Sources/CSQLite",
       providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
     .systemLibrary(
       name: "CZlib", path: "Sources/CZlib",
       providers: [.apt(["zlib1g-dev"])]),
@@ -59,7 +61,7 @@ let package = Package(
     .executableTarget(
       name: "tracker",
       dependencies: [
-        "TrackerStore", "TrackerEngine", "TrackerReports",
+        "TrackerStore", "TrackerEngine", "TrackerReports", "CSystem",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: cliFlags),

@@ -142,6 +142,15 @@ extension Tracker {
     @Option(help: .hidden)
     var runID: String?
 
+    /// Set by `sweep` (its pid): this run stops when the sweep ends, even by kill -9.
+    @Option(help: .hidden)
+    var parentPID: Int32?
+
+    /// Set by `sweep`: exit with status 75 instead of beginning the run when
+    /// another process is running the same configuration and seed.
+    @Flag(help: .hidden)
+    var skipIfTaken = false
+
     func validate() throws {
       _ = try trainingConfig()
       if threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -192,6 +201,7 @@ extension Tracker {
     func run() throws {
       let clock = ContinuousClock()
       let began = clock.now
+      if let parentPID { try ParentWatch.tie(to: parentPID) }
       try CPUCheck.require()
       var config = try trainingConfig()
       for option in config.unusedOptions {
@@ -214,7 +224,17 @@ extension Tracker {
       let loaded = clock.now
       let store = try RunStore.open(path: dbPath)
       let opened = clock.now
-      let recorder = try store.begin(newRun(config: config, data: data, dataset: identity))
+      let description = newRun(config: config, data: data, dataset: identity)
+      let recorder: RunRecorder
+      do {
+        recorder =
+          skipIfTaken
+          ? try store.beginUnlessTaken(description, databasePath: dbPath)
+          : try store.begin(description)
+      } catch let taken as CellTaken {
+        printError("Error: \(taken)")
+        throw ExitCode(CellTaken.exitCode)
+      }
       let begun = clock.now
       let console = Console(
         quiet: quiet, evalInterval: config.evalInterval, iterations: config.iterations)

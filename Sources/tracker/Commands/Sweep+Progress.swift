@@ -45,6 +45,11 @@ struct SweepProgress {
     write(line)
   }
 
+  /// A line about a run that has not ended: "adam seed 1: taken by ...".
+  func note(_ label: String, _ text: String) {
+    write("\(label): \(text)")
+  }
+
   /// Refreshes the status line (at most twice a second) on a terminal.
   mutating func tick(running starts: [ContinuousClock.Instant]) {
     running = starts
@@ -67,6 +72,7 @@ struct SweepProgress {
     for (count, what) in [
       (result.diverged, "diverged"), (result.failed, "failed"),
       (result.interrupted, "interrupted"), (result.notStarted, "not started"),
+      (result.elsewhere, "still running in another process"),
     ] where count > 0 {
       parts.append("\(count) \(what)")
     }

@@ -1,8 +1,10 @@
 // Sweep+Runner: runs a sweep's cells as child `tracker run` processes, --jobs at a
-// time, skipping cells that already have a completed run, forwarding Ctrl-C/SIGTERM
-// to the children, and reporting progress on stderr. Each child records its run
-// under an id the sweep chose (`--run-id`), and the sweep reads how the run ended
-// from the database, never from what the child printed.
+// time, skipping cells that already have a completed run, waiting for cells that
+// another process is running, forwarding Ctrl-C/SIGTERM to the children, and
+// reporting progress on stderr. Each child records its run under an id the sweep
+// chose (`--run-id`), and the sweep reads how the run ended from the database,
+// never from what the child printed. Children die with the sweep, however it
+// ends (`--parent-pid`, Run+Sweep.swift), and the sweep leaves no file behind.
 //
 // Why child processes rather than threads: each run is then exactly `tracker run`
 // (same validation, recording, signal handling and exit status), with its own
@@ -17,6 +19,7 @@ import TrackerStore
 
 #if canImport(Glibc)
   import Glibc
+  import CSystem
 #endif
 
 struct SweepRunner {
@@ -39,6 +42,8 @@ struct SweepRunner {
     var failed = 0
     var interrupted = 0
     var notStarted = 0
+    /// Cells left running in another process when the sweep was stopped.
+    var elsewhere = 0
     /// The signal that stopped the sweep, if one did.
     var stopSignal: Int32?
     var allCompleted: Bool { completed + skipped == total }
@@ -52,23 +57,31 @@ struct SweepRunner {
     /// The id the child records its run under.
     let runID: String
     let started: ContinuousClock.Instant
-    let errors: String
+    /// The child's stderr: a file without a name, read when it fails.
+    let errors: Int32
+  }
+
+  /// A cell whose configuration and seed another process is running: the sweep
+  /// waits for that run, then skips the cell if it completed, else runs it.
+  private struct Waiting {
+    let cell: Int
+    let runID: String
   }
 
   // MARK: - Scheduling
 
   mutating func run() throws -> Result {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tracker-sweep-\(getpid())-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
     StopSignals.catching(Self.stopSignals, secondEndsProcess: false)
     defer { StopSignals.release(Self.stopSignals) }
 
     var result = Result(total: cells.count)
     var progress = SweepProgress(total: cells.count, jobs: jobs)
     var next = 0
+    /// Cells to look at again (their other process ended), before `next`.
+    var again: [Int] = []
     var running: [Child] = []
+    var waiting: [Waiting] = []
+    var lastLook = ContinuousClock.now
     var forwarded: Int32 = 0
     while true {
       // Forward each signal once to every child (its own process group, so a
@@ -90,13 +103,38 @@ struct SweepRunner {
           continue
         }
         running.remove(at: index)
+        defer { close(child.errors) }
+        // Another sweep's run began this cell first (CellTaken): wait for it,
+        // or look again at once if it has already ended.
+        if status == .exited(CellTaken.exitCode) {
+          if let taken = try store.liveRun(sameAs: cells[child.cell].settings) {
+            waiting.append(Waiting(cell: child.cell, runID: taken.run.id))
+            progress.note(cells[child.cell].label, Self.waitingNote(taken))
+          } else {
+            again.append(child.cell)
+          }
+          continue
+        }
         let seconds = (ContinuousClock.now - child.started) / .seconds(1)
         record(child, status: status, seconds: seconds, into: &result, progress: &progress)
       }
+      // Once a second, cells whose other process ended are looked at again.
+      if !waiting.isEmpty, ContinuousClock.now - lastLook >= .seconds(1) {
+        lastLook = .now
+        _ = try? store.markAbandonedRuns()
+        let ended = try waiting.filter { try store.run(id: $0.runID)?.status != .running }
+        waiting.removeAll { wait in ended.contains { $0.cell == wait.cell } }
+        again += ended.map(\.cell)
+      }
       // Start more, unless stopping.
-      while result.stopSignal == nil, running.count < jobs, next < cells.count {
-        let cell = next
-        next += 1
+      while result.stopSignal == nil, running.count < jobs, !again.isEmpty || next < cells.count {
+        let cell: Int
+        if again.isEmpty {
+          cell = next
+          next += 1
+        } else {
+          cell = again.removeFirst()
+        }
         if let done = try doneRun(of: cells[cell]) {
           if done.status == .diverged {
             result.diverged += 1
@@ -113,20 +151,32 @@ struct SweepRunner {
           }
           continue
         }
+        if let taken = try store.liveRun(sameAs: cells[cell].settings) {
+          waiting.append(Waiting(cell: cell, runID: taken.run.id))
+          progress.note(cells[cell].label, Self.waitingNote(taken))
+          continue
+        }
         do {
-          running.append(try spawn(cell, folder: folder))
+          running.append(try spawn(cell))
         } catch {
           result.failed += 1
           progress.finished(cells[cell].label, "failed: \(error)", seconds: nil)
         }
       }
-      if running.isEmpty, result.stopSignal != nil || next == cells.count { break }
+      if running.isEmpty, result.stopSignal != nil { break }
+      if running.isEmpty, waiting.isEmpty, again.isEmpty, next == cells.count { break }
       progress.tick(running: running.map(\.started))
       usleep(50_000)
     }
-    result.notStarted = cells.count - next
+    result.notStarted = cells.count - next + again.count
+    result.elsewhere = waiting.count
     progress.end(result)
     return result
+  }
+
+  static func waitingNote(_ taken: (run: StoredRun, pid: Int64?)) -> String {
+    let process = taken.pid.map { "pid \($0)" } ?? "another host"
+    return "taken by another process (run \(taken.run.shortID), \(process)); waiting for it"
   }
 
   /// The run that makes `cell` done, looked up right before starting it (another
@@ -186,7 +236,7 @@ struct SweepRunner {
       result.failed += 1
       // A killed child could not mark its run: mark it now, as list would.
       if case .signaled = status { _ = try? store.markAbandonedRuns() }
-      let stderr = (try? String(contentsOfFile: child.errors, encoding: .utf8)) ?? ""
+      let stderr = Self.contents(of: child.errors)
       let message =
         stderr.split(separator: "\n").last { $0.hasPrefix("Error: ") }
         .map { String($0.dropFirst("Error: ".count)) }
@@ -222,13 +272,20 @@ struct SweepRunner {
   }
 
   /// Starts `tracker run` for cell `index` under a new run id, in its own
-  /// process group, with stdout discarded, stderr going to a file in `folder`
-  /// (for a failed run's message) and stdin closed.
-  private func spawn(_ index: Int, folder: URL) throws -> Child {
-    let errors = folder.appendingPathComponent("\(index).err").path
+  /// process group, tied to this process (`--parent-pid`: it gets SIGTERM when
+  /// the sweep ends, even by kill -9, and records itself interrupted), with
+  /// stdout discarded, stderr going to a file without a name (for a failed
+  /// run's message; nothing to clean up however the sweep ends) and stdin closed.
+  private func spawn(_ index: Int) throws -> Child {
+    let errors = try Self.unnamedFile()
+    var spawned = false
+    defer { if !spawned { close(errors) } }
     let runID = UUID().uuidString.lowercased()
     let arguments =
-      [Self.executable, "run", "--db", databasePath, "--quiet", "--run-id", runID]
+      [
+        Self.executable, "run", "--db", databasePath, "--quiet", "--run-id", runID,
+        "--parent-pid", String(getpid()), "--skip-if-taken",
+      ]
       + cells[index].arguments
 
     var attributes = posix_spawnattr_t()
@@ -252,7 +309,7 @@ struct SweepRunner {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, errors, 2)
 
     let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
     let argv = arguments.map { strdup($0) } + [nil]
@@ -263,7 +320,42 @@ struct SweepRunner {
     guard code == 0 else {
       throw StoreError("cannot start \(Self.executable): \(String(cString: strerror(code)))")
     }
+    spawned = true
     return Child(pid: pid, cell: index, runID: runID, started: .now, errors: errors)
+  }
+
+  /// A readable and writable file in the temporary folder that has no name
+  /// (O_TMPFILE), closed on exec. Where the file system lacks O_TMPFILE, a
+  /// named file removed at once: then only a kill in that instant leaves it.
+  static func unnamedFile() throws -> Int32 {
+    let folder = FileManager.default.temporaryDirectory.path
+    #if os(Linux)
+      let fd = csystem_open_unnamed_file(folder)
+      if fd >= 0 { return fd }
+    #endif
+    let path = folder + "/tracker-sweep-\(getpid())-\(UUID().uuidString.prefix(8)).err"
+    let named = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard named >= 0 else {
+      throw StoreError(
+        "cannot create a file in \(folder) for a run's errors: \(String(cString: strerror(errno)));"
+          + " set TMPDIR to a writable folder")
+    }
+    unlink(path)
+    return named
+  }
+
+  /// What was written to `fd`, from its start.
+  static func contents(of fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    var offset: off_t = 0
+    while true {
+      let count = pread(fd, &buffer, buffer.count, offset)
+      guard count > 0 else { break }
+      bytes += buffer[..<count]
+      offset += off_t(count)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// This very executable, so children are the same build of tracker.

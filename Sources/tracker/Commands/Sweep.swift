@@ -22,10 +22,12 @@ extension Tracker {
         run in the database is skipped, and the sweep's --tag labels are added to that run, \
         so '--tag' views see every cell; a cell that diverged before is skipped too unless \
         --retry-diverged is given. Running the same command again after an interruption runs \
-        only what is missing. Values are compared as numbers: --lr 0.01,1e-2 is one rate. \
+        only what is missing; a cell that another process is running is waited for, not \
+        run twice. Values are compared as numbers: --lr 0.01,1e-2 is one rate. \
         One failing run does not stop the others; the exit status is \
         0 only if every configuration completed. Ctrl-C stops the runs in progress (they are \
-        recorded as interrupted) and exits with 130. See docs/robustness.md.
+        recorded as interrupted) and exits with 130; the runs stop too when the sweep is \
+        killed. See docs/robustness.md.
 
         With --slurm the grid is submitted to a Slurm cluster as one job array instead: \
         each task trains its runs into its own shard database under --shard-dir, and a \
