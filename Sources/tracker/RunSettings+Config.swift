@@ -15,6 +15,7 @@ extension RunSettings {
       momentum: s.momentum, adagradTheta: s.adagradTheta, decayRate: s.decayRate, beta1: s.beta1,
       beta2: s.beta2, hidden: config.hidden.map(String.init).joined(separator: ","),
       activation: config.activation.rawValue, weightInit: config.weightInit.description,
-      batchnorm: config.batchNorm, dataset: dataset.rawValue, datasetHash: datasetHash)
+      batchnorm: config.batchNorm, dataset: dataset.rawValue, datasetHash: datasetHash,
+      validation: config.validation)
   }
 }

@@ -46,6 +46,7 @@ extension Tracker.Sweep {
       ("--hidden", Self.unique(hidden)),
       ("--activation", try Self.items(activation, option: "--activation")),
       ("--weight-init", try Self.items(weightInit, option: "--weight-init")),
+      ("--validation", try Self.items(validation, option: "--validation")),
     ] where !values.isEmpty {
       common.append(Dimension(option: option, values: values))
     }
@@ -119,15 +120,20 @@ extension Tracker.Sweep {
   /// Loads each data set the grid uses once, so missing or broken files, and batch
   /// sizes larger than the training set, stop the sweep before anything runs.
   func checkData(_ cells: [SweepCell]) throws {
+    try Self.checkData(cells, dataDir: dataDir)
+  }
+
+  /// The same for any list of cells (`tune` uses it too).
+  static func checkData(_ cells: [SweepCell], dataDir: String?) throws {
     for choice in DatasetName.allCases {
-      let batch = cells.filter { $0.dataset == choice }.map(\.settings.batchSize).max()
-      guard let batch else { continue }
+      let settings = cells.filter { $0.dataset == choice }.map(\.settings)
+      guard let batch = settings.map(\.batchSize).max() else { continue }
       let dir = dataDir ?? DataLocation.defaultDirectory(for: choice)
       let trainCount = try Dataset.load(name: choice.rawValue, directory: dir).trainCount
-      guard batch <= trainCount else {
-        throw InputError(
-          "--batch-size \(batch) is larger than the training set (\(trainCount) images); use at most \(trainCount)"
-        )
+      try Tracker.Run.checkSizes(batchSize: batch, validation: 0, trainCount: trainCount)
+      for s in settings {
+        try Tracker.Run.checkSizes(
+          batchSize: s.batchSize, validation: s.validation, trainCount: trainCount)
       }
     }
   }
