@@ -19,7 +19,8 @@ struct Tracker: ParsableCommand {
       """,
     version: version,
     subcommands: [
-      Run.self, Sweep.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
+      Run.self, Sweep.self, Tune.self, List.self, Show.self, Compare.self, Delete.self, Plot.self,
+      Report.self,
     ]
   )
 }
