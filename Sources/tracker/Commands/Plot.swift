@@ -33,6 +33,7 @@ extension Tracker {
           tracker plot sgd adam -o curves.svg
           tracker plot --metric loss --log-scale -o loss.png
           tracker plot --run 3f2a9c1e -o adam.png
+          tracker plot --tune tune-3f2a9c1e -o lr.svg   (learning-rate sensitivity)
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -61,6 +62,12 @@ extension Tracker {
         valueName: "id"))
     var runID: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Draw tune NAME's learning-rate sensitivity: final validation accuracy against lr.",
+        valueName: "name"))
+    var tune: String?
+
     @Option(help: "Image width in pixels.")
     var width = 900
 
@@ -82,6 +89,14 @@ extension Tracker {
         throw ValidationError(
           "--run draws one run; leave out the optimizer names and --where, --tag and --status")
       }
+      if tune != nil
+        && (runID != nil || !optimizers.isEmpty || !filter.conditions.isEmpty
+          || !filter.tag.isEmpty || !filter.status.isEmpty || logScale || metric != .testAccuracy)
+      {
+        throw ValidationError(
+          "--tune draws one tune's sensitivity plot; leave out --run, optimizer names, filters, --metric and --log-scale"
+        )
+      }
       guard width >= 800, height >= 500, width <= 10_000, height <= 10_000 else {
         throw ValidationError("--width must be 800 to 10000 and --height 500 to 10000 pixels")
       }
@@ -98,7 +113,13 @@ extension Tracker {
     func chart(_ store: RunStore) throws -> (LineChart, String) {
       var chart: LineChart
       let what: String
-      if let runID {
+      if let tune {
+        let plan = try Tracker.Tune.plan(named: tune, in: store)
+        let results = try plan.results(store)
+        chart = SensitivityChart.chart(
+          name: tune, definition: plan.definition, results: results)
+        what = "learning-rate sensitivity of \(results.count) optimizers"
+      } else if let runID {
         let run = try store.resolve(runID)
         var curves: [CurveMetric: [CurvePoint]] = [:]
         for metric in CurveCharts.runMetrics(metric) {
