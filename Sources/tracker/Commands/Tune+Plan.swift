@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import TrackerEngine
+import TrackerReports
 import TrackerStore
 
 /// The runs of one tune, rebuilt from its definition.
@@ -65,8 +66,8 @@ struct TunePlan {
   }
 
   /// A learning rate as it is passed to `tracker run`: its shortest form that
-  /// reads back as the same double.
-  static func format(_ lr: Double) -> String { String(lr) }
+  /// reads back as the same double (10, not 10.0).
+  static func format(_ lr: Double) -> String { Format.plain(lr) }
 
   // MARK: - The grid
 
