@@ -49,6 +49,25 @@ final class ValidationCommandTests: ProcessTestCase {
       try int("SELECT count(DISTINCT final_loss) FROM runs"), 2, "validation 100 trains on less")
   }
 
+  func testSweepTakesValidationSizesAsAList() throws {
+    let r = try tracker([
+      "sweep", "--db", db, "--data-dir", dataDir.path, "--iters", "20", "--batch-size", "20",
+      "--opt", "adam", "--seeds", "1", "--validation", "0,100",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertEqual(
+      try query("SELECT validation, final_val_acc IS NOT NULL FROM runs ORDER BY validation"),
+      [[.integer(0), .integer(0)], [.integer(100), .integer(1)]])
+    // Too large for the data: refused before anything runs.
+    let refused = try tracker([
+      "sweep", "--db", db, "--data-dir", dataDir.path, "--opt", "adam", "--seeds", "1",
+      "--validation", "590",
+    ])
+    XCTAssertNotEqual(refused.status, 0)
+    XCTAssertTrue(refused.stderr.contains("--validation 590 leaves 10"), refused.stderr)
+    XCTAssertEqual(try int("SELECT count(*) FROM runs"), 2)
+  }
+
   func testTooLargeOrNegativeValidationIsRefusedBeforeTheDatabase() throws {
     for (value, expected) in [
       ("590", "--validation 590 leaves 10 of the 600 training images, fewer than --batch-size 20"),
