@@ -9,8 +9,14 @@ struct OrderedEvents {
   private let observe: (TrainingEvent) throws -> TrainingControl
   private let evaluator: Evaluator<Float>
   private let testCount: Int
-  /// The evaluation running on the workers, and the iterations trained since it started.
-  private var pending: (iteration: Int, trainAccuracy: Double, job: Evaluator<Float>.Job)?
+  private let validationCount: Int
+  /// The evaluation running on the workers (with its validation-set job at the
+  /// last evaluation), and the iterations trained since it started.
+  private var pending:
+    (
+      iteration: Int, trainAccuracy: Double, job: Evaluator<Float>.Job,
+      validation: Evaluator<Float>.Job?
+    )?
   private var held: [(iteration: Int, loss: Double)] = []
   private(set) var stopped = false
   /// The last iteration delivered.
@@ -21,13 +27,15 @@ struct OrderedEvents {
   private(set) var observing = Duration.zero
   private let clock = ContinuousClock()
 
-  /// `testCount` rows in the test set (an accuracy is a count of correct rows over
-  /// it); at most `evalInterval` iterations are held at a time.
+  /// `testCount` rows in the test set and `validationCount` in the validation set
+  /// (an accuracy is a count of correct rows over them); at most `evalInterval`
+  /// iterations are held at a time.
   init(
     _ observe: @escaping (TrainingEvent) throws -> TrainingControl, evaluator: Evaluator<Float>,
-    testCount: Int, evalInterval: Int
+    testCount: Int, validationCount: Int, evalInterval: Int
   ) {
     (self.observe, self.evaluator, self.testCount) = (observe, evaluator, testCount)
+    self.validationCount = validationCount
     // Bounded: nothing may allocate in proportion to an option (--eval-interval
     // is validated too, but the buffer grows on demand past this anyway).
     held.reserveCapacity(min(evalInterval, 1024))
@@ -45,18 +53,21 @@ struct OrderedEvents {
   }
 
   /// An evaluation done on the calling thread: delivered now.
-  mutating func evaluation(_ i: Int, trainAccuracy: Double, testCorrect: Int) throws -> Bool {
+  mutating func evaluation(
+    _ i: Int, trainAccuracy: Double, testCorrect: Int, validationCorrect: Int?
+  ) throws -> Bool {
     precondition(pending == nil, "an evaluation on the workers is pending")
-    return try deliverEvaluation(i, trainAccuracy, testCorrect)
+    return try deliverEvaluation(i, trainAccuracy, testCorrect, validationCorrect)
   }
 
   /// An evaluation just started on the workers: the one before it is waited for and
   /// delivered, with the iterations held behind it; this one becomes pending.
-  mutating func evaluation(_ i: Int, trainAccuracy: Double, running job: Evaluator<Float>.Job)
-    throws -> Bool
-  {
+  mutating func evaluation(
+    _ i: Int, trainAccuracy: Double, running job: Evaluator<Float>.Job,
+    validation: Evaluator<Float>.Job?
+  ) throws -> Bool {
     guard try finish() else { return false }
-    pending = (i, trainAccuracy, job)
+    pending = (i, trainAccuracy, job, validation)
     return true
   }
 
@@ -64,9 +75,13 @@ struct OrderedEvents {
   /// held behind it.
   @discardableResult
   mutating func finish() throws -> Bool {
-    guard !stopped, let (i, trainAccuracy, job) = pending else { return !stopped }
+    guard !stopped, let (i, trainAccuracy, job, validation) = pending else { return !stopped }
     pending = nil
-    guard try deliverEvaluation(i, trainAccuracy, evaluator.finish(job)) else { return false }
+    let testCorrect = evaluator.finish(job)
+    let validationCorrect = validation.map { evaluator.finish($0) }
+    guard try deliverEvaluation(i, trainAccuracy, testCorrect, validationCorrect) else {
+      return false
+    }
     for (i, loss) in held {
       iterationsRun = i
       guard try deliver(.iteration(i, loss: loss)) else { return false }
@@ -77,12 +92,16 @@ struct OrderedEvents {
 
   // MARK: - Delivery
 
-  private mutating func deliverEvaluation(_ i: Int, _ trainAccuracy: Double, _ testCorrect: Int)
-    throws -> Bool
-  {
+  private mutating func deliverEvaluation(
+    _ i: Int, _ trainAccuracy: Double, _ testCorrect: Int, _ validationCorrect: Int?
+  ) throws -> Bool {
     let testAccuracy = Double(testCorrect) / Double(testCount)
     finalTestAccuracy = testAccuracy
-    return try deliver(.evaluation(i, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy))
+    guard try deliver(.evaluation(i, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy))
+    else { return false }
+    guard let validationCorrect else { return true }
+    return try deliver(
+      .validation(i, accuracy: Double(validationCorrect) / Double(validationCount)))
   }
 
   private mutating func deliver(_ event: TrainingEvent) throws -> Bool {

@@ -1,7 +1,8 @@
 // The training loop of the reference notebook, top to bottom: next mini-batch,
 // forward, loss, zeroGrad, backward, optimizer step, report; every evalInterval
-// iterations, evaluate. Events go to the caller's `observe`, which may stop the
-// run. Same seed and configuration give bit-identical events on one machine,
+// iterations, evaluate (and at the last scheduled evaluation, also on the
+// validation set when one is held out). Events go to the caller's `observe`, which
+// may stop the run. Same seed and configuration give bit-identical events on one machine,
 // whatever the thread count.
 
 import Foundation
@@ -14,6 +15,10 @@ public enum TrainingEvent: Sendable, Equatable {
   /// `.iteration` event: accuracy on that iteration's mini-batch and on the whole
   /// test set, both in inference mode.
   case evaluation(Int, trainAccuracy: Double, testAccuracy: Double)
+  /// Right after the `.evaluation` event of the last scheduled evaluation (the
+  /// iteration `TrainingConfig.lastEvaluation`), when `TrainingConfig.validation`
+  /// images are held out: accuracy on them, in inference mode.
+  case validation(Int, accuracy: Double)
 }
 
 public enum TrainingControl: Sendable {
@@ -38,6 +43,13 @@ public func train(
   try config.validate()
   guard data.trainCount > 0, data.testCount > 0 else {
     throw DataError.noImages(dataset: data.name)
+  }
+  guard config.validation < data.trainCount else {
+    throw ConfigError(
+      option: "--validation",
+      message:
+        "holds out \(config.validation) of the \(data.trainCount) training images; leave some to train on"
+    )
   }
   // The run's events keep `observe` until the run returns, and no longer.
   return try withoutActuallyEscaping(observe) { try run(config, on: data, observe: $0) }
@@ -67,34 +79,52 @@ private func run(
   // runs on a snapshot of the network while training goes on: two snapshots, one
   // being evaluated while the other is filled.
   let testSet = Prepared(inBackground: config.threads > 1) { TestSet(data) }
+  // The validation set, converted once; evaluated only at the last evaluation (a
+  // run's validation accuracy is its final one: see `TrainingConfig.validation`).
+  let validation = config.validation
+  let validationSet =
+    validation > 0
+    ? Prepared(inBackground: config.threads > 1) {
+      TestSet(heldOutOf: data, validation: validation)
+    } : nil
+  let pool = data.trainCount - validation
   var snapshots = (config.threads > 1 ? 0..<2 : 0..<0).map { _ in
     Network<Float>(layout: layout, activation: config.activation)
   }
   let evaluator = Evaluator<Float>(layout: layout, threads: config.threads)
   // Jobs left running when the loop stops early read the test set until `close`.
-  defer { withExtendedLifetime(testSet) { evaluator.close() } }
+  defer { withExtendedLifetime((testSet, validationSet)) { evaluator.close() } }
   var events = OrderedEvents(
-    observe, evaluator: evaluator, testCount: data.testCount, evalInterval: config.evalInterval)
+    observe, evaluator: evaluator, testCount: data.testCount, validationCount: validation,
+    evalInterval: config.evalInterval)
 
-  /// Accuracy on this iteration's mini-batch, and on the test set: on this thread,
-  /// or on a snapshot by the workers. False when `observe` said stop.
+  /// Accuracy on this iteration's mini-batch, on the test set and, at the last
+  /// evaluation, on the validation set: on this thread, or on a snapshot by the
+  /// workers. False when `observe` said stop.
   func evaluate(_ iteration: Int) throws -> Bool {
     let trainCorrect = evaluator.correctCount(network, batch.rows, labels: batch.labels)
     let trainAccuracy = Double(trainCorrect) / Double(batch.size)
     let test = testSet.value
+    let held = iteration == config.lastEvaluation ? validationSet?.value : nil
     guard let snapshot = snapshots.first else {
       let testCorrect = evaluator.correctCount(network, test.rows, labels: test.labels)
+      let validationCorrect = held.map {
+        evaluator.correctCount(network, $0.rows, labels: $0.labels)
+      }
       return try events.evaluation(
-        iteration, trainAccuracy: trainAccuracy, testCorrect: testCorrect)
+        iteration, trainAccuracy: trainAccuracy, testCorrect: testCorrect,
+        validationCorrect: validationCorrect)
     }
     snapshots.swapAt(0, 1)  // the next evaluation fills the other one
     snapshot.copyState(from: network)
     let job = evaluator.start(snapshot, test.rows, labels: test.labels)
-    return try events.evaluation(iteration, trainAccuracy: trainAccuracy, running: job)
+    let validationJob = held.map { evaluator.start(snapshot, $0.rows, labels: $0.labels) }
+    return try events.evaluation(
+      iteration, trainAccuracy: trainAccuracy, running: job, validation: validationJob)
   }
 
   for iteration in 1...config.iterations {
-    batch.draw(from: data, &rng)
+    batch.draw(from: data, pool: pool, &rng)
     // This loss, of the pass whose gradient we apply, is the one reported: it
     // describes the parameters before this step's update.
     network.forward(batch.rows, rows: 0..<batch.size, ws, training: true)

@@ -137,6 +137,15 @@ extension LineChart {
             "stroke-dasharray": series.dash,
           ])
       }
+      for marker in series.markers {
+        out.element(
+          "circle",
+          [
+            "class": "selected", "cx": SVG.number(layout.x.position(marker.x)),
+            "cy": SVG.number(layout.y.position(marker.y)), "r": "6.5", "fill": series.color,
+            "stroke": "white", "stroke-width": "2",
+          ])
+      }
       out.close("g")
     }
     out.close("g")

@@ -43,16 +43,19 @@ public struct LineChart {
     public var opacity = 1.0
     /// False for lines the legend need not name (one seed of a group).
     public var inLegend = true
+    /// Points drawn as large dots over the line (e.g. a tune's selected rate).
+    public var markers: [Point]
 
     public init(
       label: String, color: String, points: [Point], band: [Span] = [], dashed: Bool = false,
-      dash: String? = nil
+      dash: String? = nil, markers: [Point] = []
     ) {
       self.label = label
       self.color = color
       self.points = points
       self.band = band
       self.dash = dash ?? (dashed ? "7 4" : "none")
+      self.markers = markers
     }
 
     public var dashed: Bool { dash != "none" }
@@ -75,6 +78,8 @@ public struct LineChart {
   public var yLabel: String
   public var series: [Series]
   public var yScale: Scale.Kind
+  /// Linear (iterations) unless set; a log x axis draws only positive x.
+  public var xScale: Scale.Kind = .linear
   /// nil: 0 to the largest x.
   public var xDomain: ClosedRange<Double>?
   /// nil: from the data (from 0 on a linear axis).
@@ -152,10 +157,17 @@ public struct LineChart {
 
   /// Points that can be drawn on the y scale (positive on a log axis).
   private func drawable(_ series: Series) -> Series {
-    guard yScale == .logarithmic else { return series }
     var copy = series
-    copy.points = series.points.filter { $0.y > 0 }
-    copy.band = series.band.filter { $0.low > 0 }
+    if yScale == .logarithmic {
+      copy.points = copy.points.filter { $0.y > 0 }
+      copy.band = copy.band.filter { $0.low > 0 }
+      copy.markers = copy.markers.filter { $0.y > 0 }
+    }
+    if xScale == .logarithmic {
+      copy.points = copy.points.filter { $0.x > 0 }
+      copy.band = copy.band.filter { $0.x > 0 }
+      copy.markers = copy.markers.filter { $0.x > 0 }
+    }
     return copy
   }
 
@@ -164,6 +176,10 @@ public struct LineChart {
   func dataXDomain() -> ClosedRange<Double> {
     if let xDomain { return xDomain }
     let xs = drawnSeries.flatMap { $0.points.map(\.x) + $0.band.map(\.x) }
+    if xScale == .logarithmic {
+      guard let low = xs.min(), let high = xs.max() else { return 0.1...1 }
+      return Ticks.logarithmicDomain(low, max(high, low * 1.0001))
+    }
     let high = xs.max() ?? 1
     return 0...(high > 0 ? high : 1)
   }
@@ -219,7 +235,7 @@ public struct LineChart {
       x: left, y: top, width: max(width * Self.minimumPlotShare, right - left), height: plotHeight)
     y.start = plot.maxY
     y.end = plot.y
-    let x = Scale(domain: dataXDomain(), start: plot.x, end: plot.maxX)
+    let x = Scale(xScale, domain: dataXDomain(), start: plot.x, end: plot.maxX)
     let xTicks = Self.spacedTicks(x, width: plot.width)
     var layout = Layout(
       width: width, height: figureHeight, subtitleLines: subtitleLines,

@@ -15,6 +15,8 @@ public enum HyperParameter: String, CaseIterable, Sendable {
   case beta1, beta2, hidden, activation
   case weightInit = "weight_init"
   case batchnorm, dataset
+  /// Training images held out as the validation set (migration 0008); 0: none.
+  case validation
 
   /// How the column's values are stored and typed on the command line.
   public enum Kind: Sendable {
@@ -30,7 +32,7 @@ public enum HyperParameter: String, CaseIterable, Sendable {
     switch self {
     case .lr: .real
     case .momentum, .adagradTheta, .decayRate, .beta1, .beta2: .optionalReal
-    case .seed, .iters, .batchSize, .evalInterval: .integer
+    case .seed, .iters, .batchSize, .evalInterval, .validation: .integer
     case .batchnorm: .boolean
     case .hidden, .activation, .weightInit, .dataset: .text
     }

@@ -81,6 +81,6 @@ extension RunSettings {
       adagradTheta: real(.adagradTheta), decayRate: real(.decayRate), beta1: real(.beta1),
       beta2: real(.beta2), hidden: text(.hidden), activation: text(.activation),
       weightInit: text(.weightInit), batchnorm: int(.batchnorm) != 0, dataset: text(.dataset),
-      datasetHash: run.datasetHash)
+      datasetHash: run.datasetHash, validation: int(.validation))
   }
 }

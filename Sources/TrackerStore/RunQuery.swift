@@ -10,7 +10,7 @@ extension RunStore {
     """
     r.seq, r.id, r.name, r.status, r.optimizer, r.started_at, r.ended_at, r.duration_s,
     r.baseline, r.learning_margin, r.learning_start, r.final_test_acc, r.best_test_acc,
-    r.final_loss,
+    r.final_loss, r.final_val_acc,
     """ + HyperParameter.allCases.map { "r.\($0.rawValue)" }.joined(separator: ", ")
     + ", r.config_key, r.dataset_hash, r.source"
 
@@ -51,17 +51,17 @@ extension RunStore {
         baseline: row.optionalDouble(8), margin: row.optionalDouble(9),
         learningStart: row.optionalInt64(10).map { Int($0) },
         finalTestAccuracy: row.optionalDouble(11), bestTestAccuracy: row.optionalDouble(12),
-        finalLoss: row.optionalDouble(13))
+        finalLoss: row.optionalDouble(13), finalValidationAccuracy: row.optionalDouble(14))
       runs.append(
         StoredRun(
           seq: row.int64(0), id: row.text(1), name: row.optionalText(2),
           status: Self.status(row.text(3)),
           optimizer: row.text(4),
-          parameters: (0..<parameterCount).map { row.value(14 + $0) },
+          parameters: (0..<parameterCount).map { row.value(15 + $0) },
           startedAt: row.text(5), endedAt: row.optionalText(6),
           durationSeconds: row.optionalDouble(7), summary: summary,
-          configKey: row.text(14 + parameterCount), datasetHash: row.text(15 + parameterCount)))
-      runs[runs.count - 1].source = row.optionalText(16 + parameterCount)
+          configKey: row.text(15 + parameterCount), datasetHash: row.text(16 + parameterCount)))
+      runs[runs.count - 1].source = row.optionalText(17 + parameterCount)
     }
     if includeTags {
       // One indexed lookup per run: tags are only asked for short lists.

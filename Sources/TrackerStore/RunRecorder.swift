@@ -22,12 +22,15 @@ public final class RunRecorder {
 
   private var losses: [(iteration: Int, loss: Double?)] = []
   private var evaluations: [(iteration: Int, train: Double, test: Double)] = []
+  /// Validation accuracies, each written into its evaluation's row.
+  private var validations: [(iteration: Int, accuracy: Double)] = []
   private var lastFlush = ContinuousClock.now
   private var finished = false
 
   static let insertLoss = "INSERT INTO losses (run_seq, iter, loss) VALUES (?, ?, ?)"
   static let insertEvaluation =
     "INSERT INTO evals (run_seq, iter, train_acc, test_acc) VALUES (?, ?, ?, ?)"
+  static let updateValidation = "UPDATE evals SET val_acc = ? WHERE run_seq = ? AND iter = ?"
   static let finishRun = """
     UPDATE runs SET status = ?1, ended_at = ?2, heartbeat_at = ?2, duration_s = ?3, error = ?4,
       diverged_at = ?5
@@ -65,6 +68,14 @@ public final class RunRecorder {
     try flushIfDue()
   }
 
+  /// Buffers the validation accuracy measured at `iteration`, whose evaluation
+  /// was logged before (`TrainingEvent.validation` follows its `.evaluation`).
+  public func logValidation(iteration: Int, accuracy: Double) throws {
+    precondition(!finished, "logValidation after finish for run \(runID)")
+    validations.append((iteration, accuracy))
+    try flushIfDue()
+  }
+
   private func flushIfDue() throws {
     if losses.count + evaluations.count >= Self.flushRowLimit
       || ContinuousClock.now - lastFlush >= Self.flushInterval
@@ -89,7 +100,7 @@ public final class RunRecorder {
   /// nothing is written and the buffer is kept, so a later flush can retry.
   public func flush() throws {
     lastFlush = ContinuousClock.now
-    guard !losses.isEmpty || !evaluations.isEmpty else { return }
+    guard !losses.isEmpty || !evaluations.isEmpty || !validations.isEmpty else { return }
     try store.database.write {
       // First, so that nothing is inserted for a run deleted meanwhile.
       guard try store.recordHeartbeat(seq: seq, id: runID, at: Date()) else {
@@ -117,11 +128,19 @@ public final class RunRecorder {
         ])
       }
     }
+    // After the evaluations: the row each one updates is stored by now.
+    if !validations.isEmpty {
+      let update = try store.statement(Self.updateValidation)
+      for row in validations {
+        try update.execute([.real(row.accuracy), .integer(seq), .integer(Int64(row.iteration))])
+      }
+    }
   }
 
   private func clearBuffer() {
     losses.removeAll(keepingCapacity: true)
     evaluations.removeAll(keepingCapacity: true)
+    validations.removeAll(keepingCapacity: true)
   }
 
   /// Writes what is still buffered and records how the run ended, in one
@@ -155,10 +174,11 @@ public final class RunRecorder {
         recorded = try store.flagBlowUp(seq: seq, status: status)
       }
     } catch let writeError
-      where !(writeError is RunDeletedError) && (!losses.isEmpty || !evaluations.isEmpty)
+      where !(writeError is RunDeletedError)
+      && (!losses.isEmpty || !evaluations.isEmpty || !validations.isEmpty)
     {
       let lost =
-        "\(losses.count + evaluations.count) buffered metric rows were not saved: \(writeError)"
+        "\(losses.count + evaluations.count + validations.count) buffered metric rows were not saved: \(writeError)"
       try store.database.writeRetryingBusy {
         try recordEnd(
           status: status, endedAt: endedAt,

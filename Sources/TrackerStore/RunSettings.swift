@@ -32,6 +32,8 @@ public struct RunSettings: Sendable, Equatable {
   /// The data's fingerprint (`Dataset.fingerprint`); nil while the data is not
   /// loaded yet (a sweep plans its runs before). `RunStore.begin` requires it.
   public var datasetHash: String?
+  /// Training images held out as the validation set; 0: none.
+  public var validation: Int
 
   /// Takes the hyperparameters of every optimizer and keeps only those of
   /// `optimizer`, so callers can pass all five.
@@ -39,7 +41,8 @@ public struct RunSettings: Sendable, Equatable {
     optimizer: String, seed: Int64, lr: Double, iters: Int, batchSize: Int, evalInterval: Int,
     momentum: Double? = nil, adagradTheta: Double? = nil, decayRate: Double? = nil,
     beta1: Double? = nil, beta2: Double? = nil, hidden: String, activation: String,
-    weightInit: String, batchnorm: Bool, dataset: String, datasetHash: String?
+    weightInit: String, batchnorm: Bool, dataset: String, datasetHash: String?,
+    validation: Int = 0
   ) {
     func own(_ parameter: HyperParameter, _ value: Double?) -> Double? {
       parameter.optimizer == optimizer ? value : nil
@@ -61,6 +64,7 @@ public struct RunSettings: Sendable, Equatable {
     self.batchnorm = batchnorm
     self.dataset = dataset
     self.datasetHash = datasetHash
+    self.validation = validation
   }
 
   // MARK: - Columns
@@ -84,6 +88,7 @@ public struct RunSettings: Sendable, Equatable {
     case .weightInit: .text(weightInit)
     case .batchnorm: .integer(batchnorm ? 1 : 0)
     case .dataset: .text(dataset)
+    case .validation: .integer(Int64(validation))
     }
   }
 
@@ -107,10 +112,15 @@ extension RunFilter {
   /// `settings` has one): the same configuration (`config_key`) and seed. In
   /// any of `statuses`.
   /// Imported runs (`runs.source`) never count: tracker did not train them.
+  /// The data set's name is not compared: a run records the name its files'
+  /// fingerprint says, which a plan made before reading the data (a tune
+  /// re-reported from the database) can't know; the fingerprint decides.
   public init(sameAs settings: RunSettings, statuses: [RunStatus]) {
     self.init(
       optimizers: [settings.optimizer], statuses: statuses,
-      conditions: settings.parameters.map { ($0.parameter, $0.value) })
+      conditions: settings.parameters.filter { $0.parameter != .dataset }.map {
+        ($0.parameter, $0.value)
+      })
     datasetHash = settings.datasetHash
     trackerRunsOnly = true
   }

@@ -51,10 +51,14 @@ public struct RunSummary: Sendable, Equatable {
   public var finalTestAccuracy: Double?
   public var bestTestAccuracy: Double?
   public var finalLoss: Double?
+  /// The validation accuracy of the last evaluation (`runs.final_val_acc`); nil
+  /// for runs without a validation set.
+  public var finalValidationAccuracy: Double?
 
   public init(
     baseline: Double? = nil, margin: Double? = nil, learningStart: Int? = nil,
-    finalTestAccuracy: Double? = nil, bestTestAccuracy: Double? = nil, finalLoss: Double? = nil
+    finalTestAccuracy: Double? = nil, bestTestAccuracy: Double? = nil, finalLoss: Double? = nil,
+    finalValidationAccuracy: Double? = nil
   ) {
     self.baseline = baseline
     self.margin = margin
@@ -62,6 +66,7 @@ public struct RunSummary: Sendable, Equatable {
     self.finalTestAccuracy = finalTestAccuracy
     self.bestTestAccuracy = bestTestAccuracy
     self.finalLoss = finalLoss
+    self.finalValidationAccuracy = finalValidationAccuracy
   }
 
   /// The summary of a run with these evaluations (sorted by iteration) and
@@ -88,6 +93,11 @@ extension RunStore {
   static let selectLastLoss =
     "SELECT loss FROM losses WHERE run_seq = ? ORDER BY iter DESC LIMIT 1"
   static let selectBaseline = "SELECT baseline FROM runs WHERE seq = ?"
+  static let updateFinalValidation = """
+    UPDATE runs SET final_val_acc =
+      (SELECT val_acc FROM evals WHERE run_seq = ?1 ORDER BY iter DESC LIMIT 1)
+    WHERE seq = ?1
+    """
   static let updateSummary = """
     UPDATE runs SET baseline = ?, learning_margin = ?, learning_start = ?, final_test_acc = ?,
       best_test_acc = ?, final_loss = ?
@@ -122,6 +132,7 @@ extension RunStore {
       .nullable(summary.learningStart.map(Int64.init)), .nullable(summary.finalTestAccuracy),
       .nullable(summary.bestTestAccuracy), .nullable(summary.finalLoss), .integer(seq),
     ])
+    try statement(Self.updateFinalValidation).execute([.integer(seq)])
   }
 
   /// Recomputes `learningStart` with `margin` for the runs whose summary used

@@ -14,7 +14,7 @@ enum StoreSchema {
         "seq", "id", "name", "status", "optimizer", "started_at", "ended_at", "duration_s",
         "dataset_hash", "tracker_version", "host", "pid", "command", "error", "diverged_at",
         "baseline", "learning_margin", "learning_start", "final_test_acc", "best_test_acc",
-        "final_loss", "config_key", "source",
+        "final_loss", "final_val_acc", "config_key", "source",
       ] + HyperParameter.allCases.map(\.rawValue)
     ),
     ("run_tags", ["run_seq", "key", "value"]),

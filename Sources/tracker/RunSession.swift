@@ -64,6 +64,8 @@ struct RunSession {
           }
           lastTest = testAcc
           console.evaluation(i, train: trainAcc, test: testAcc)
+        case .validation(let i, let accuracy):
+          try recorded { try recorder.logValidation(iteration: i, accuracy: accuracy) }
         }
         return StopSignals.received > 0 ? .stop : .proceed
       }

@@ -15,7 +15,8 @@ extension RunSettings {
       momentum: s.momentum, adagradTheta: s.adagradTheta, decayRate: s.decayRate, beta1: s.beta1,
       beta2: s.beta2, hidden: config.hidden.map(String.init).joined(separator: ","),
       activation: config.activation.rawValue, weightInit: config.weightInit.description,
-      batchnorm: config.batchNorm, dataset: dataset.rawValue, datasetHash: datasetHash)
+      batchnorm: config.batchNorm, dataset: dataset.rawValue, datasetHash: datasetHash,
+      validation: config.validation)
   }
 }
 
@@ -51,6 +52,7 @@ extension TrainingConfig {
     iterations = settings.iters
     batchSize = settings.batchSize
     evalInterval = settings.evalInterval
+    validation = settings.validation
     seed = UInt64(bitPattern: settings.seed)
   }
 }

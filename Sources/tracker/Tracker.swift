@@ -22,8 +22,8 @@ struct Tracker: ParsableCommand {
       """,
     version: version,
     subcommands: [
-      Run.self, Sweep.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
-      Verify.self, Merge.self, Export.self, Import.self, SlurmFinish.self, TagRun.self,
+      Run.self, Sweep.self, Tune.self, List.self, Show.self, Compare.self, Delete.self, Plot.self,
+      Report.self, Verify.self, Merge.self, Export.self, Import.self, SlurmFinish.self, TagRun.self,
       Rename.self,
     ]
   )

@@ -315,11 +315,11 @@ final class StoreSafetyTests: ProcessTestCase {
     XCTAssertTrue(csv.stdout.contains(",\"k=a\r\nb\","), csv.stdout)
   }
 
-  /// Needs root, to mount a 256 KB tmpfs that the run fills.
+  /// Needs root, to mount a 512 KB tmpfs that the run fills.
   func testAFullDiskLeavesNoRunSilentlyRunning() throws {
     let small = dir.appendingPathComponent("small")
     try FileManager.default.createDirectory(at: small, withIntermediateDirectories: false)
-    guard command("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", small.path]) else {
+    guard command("/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", small.path]) else {
       throw XCTSkip("needs root to mount a small tmpfs")
     }
     defer { _ = command("/bin/umount", [small.path]) }
@@ -338,7 +338,9 @@ final class StoreSafetyTests: ProcessTestCase {
           && list.stderr.contains("ended without finishing the run; it could not be marked"),
         list.stderr)
     } else {
-      XCTAssertEqual(status, [[.text("interrupted")]])
+      // Marked failed when its end could still be written, else interrupted by list.
+      XCTAssertTrue(
+        status == [[.text("failed")]] || status == [[.text("interrupted")]], "\(status)")
     }
     try assertIntact(path)
   }

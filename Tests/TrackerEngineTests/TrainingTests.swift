@@ -64,6 +64,8 @@ final class TrainingTests: XCTestCase {
           return XCTFail("evaluation \(i) not after its iteration")
         }
         XCTAssert((0...1).contains(train) && (0...1).contains(test))
+      case .validation:
+        XCTFail("a validation event without a validation set")
       }
     }
   }

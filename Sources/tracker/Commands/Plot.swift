@@ -50,6 +50,7 @@ extension Tracker {
           tracker plot --run 3f2a --run adam-lr01 -o two.svg
           tracker plot adam --final -o final.svg
           tracker plot --metric loss --smooth 20 --log-scale -o loss.svg
+          tracker plot --tune tune-3f2a9c1e -o lr.svg   (learning-rate sensitivity)
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -92,6 +93,12 @@ extension Tracker {
     @Flag(help: "Draw each group's final test accuracy (dots per seed, mean, 95% CI).")
     var final = false
 
+    @Option(
+      help: ArgumentHelp(
+        "Draw tune NAME's learning-rate sensitivity: final validation accuracy against lr.",
+        valueName: "name"))
+    var tune: String?
+
     @Option(help: "Image width in pixels.")
     var width = 900
 
@@ -116,6 +123,14 @@ extension Tracker {
       }
       if smooth < 1 || smooth > 10_000 {
         throw ValidationError("--smooth \(smooth): give a number of points from 1 (none) to 10000")
+      }
+      if tune != nil
+        && (!runIDs.isEmpty || !optimizers.isEmpty || !filter.conditions.isEmpty
+          || !filter.tag.isEmpty || !filter.status.isEmpty || logScale || metric != .testAccuracy)
+      {
+        throw ValidationError(
+          "--tune draws one tune's sensitivity plot; leave out --run, optimizer names, filters, --metric and --log-scale"
+        )
       }
       guard width >= 800, height >= 500, width <= 10_000, height <= 10_000 else {
         throw ValidationError("--width must be 800 to 10000 and --height 500 to 10000 pixels")
@@ -150,7 +165,13 @@ extension Tracker {
     func chart(_ store: RunStore) throws -> (LineChart, String) {
       var chart: LineChart
       let what: String
-      if runIDs.count > 1 {
+      if let tune {
+        let plan = try Tracker.Tune.plan(named: tune, in: store)
+        let results = try plan.results(store)
+        chart = SensitivityChart.chart(
+          name: tune, definition: plan.definition, results: results)
+        what = "learning-rate sensitivity of \(Plural.count(results.count, "optimizer"))"
+      } else if runIDs.count > 1 {
         let runs = try runIDs.map { try store.resolve(run: $0) }
         chart = CurveCharts.overlay(
           runs, metric: metric, logScale: logScale, smoothing: smooth,

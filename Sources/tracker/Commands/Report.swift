@@ -19,6 +19,7 @@ extension Tracker {
         Examples:
           tracker report -o report.html
           tracker report sgd adam --tag sweep=lr -o sweep.html
+          tracker report --tune tune-3f2a9c1e -o tune.html
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -35,6 +36,11 @@ extension Tracker {
       help: ArgumentHelp("The HTML file to write; - for stdout.", valueName: "file"))
     var output: String
 
+    @Option(
+      help: ArgumentHelp(
+        "Report tune NAME: its sensitivity plot, tuned curves and table.", valueName: "name"))
+    var tune: String?
+
     @Option(help: "The page title.")
     var title = "tracker report"
 
@@ -42,17 +48,40 @@ extension Tracker {
       guard output == "-" || ChartFile.fileExtension(of: output) == "html" else {
         throw ValidationError("-o '\(output)': give a file name ending in .html, or -")
       }
+      if tune != nil
+        && (!optimizers.isEmpty || !filter.conditions.isEmpty || !filter.tag.isEmpty
+          || !filter.status.isEmpty)
+      {
+        throw ValidationError(
+          "--tune reports one tune's runs; leave out optimizer names and --where, --tag and --status"
+        )
+      }
     }
 
     func run() throws {
       let store = try RunStore.openExisting(path: database.resolvedPath)
-      let html = try report(store).html()
+      let html = try tune.map { try tuneReport($0, store).html() } ?? report(store).html()
       if output == "-" {
         print(html, terminator: "")
       } else {
         try ChartFile.writeFile(Data(html.utf8), to: output)
         print("wrote \(output)")
       }
+    }
+
+    /// The page of tune `name`: its confirm runs' curves grouped per optimizer.
+    func tuneReport(_ name: String, _ store: RunStore) throws -> TuneHTMLReport {
+      let plan = try Tracker.Tune.plan(named: name, in: store)
+      let results = try plan.results(store)
+      let runs = results.flatMap { $0.runs.map(\.run) }
+      let groups = RunComparison.groups(runs, optimizerOrder: results.map(\.optimizer))
+      let curves = zip(groups, try store.bands(.testAccuracy, of: groups)).map {
+        GroupCurve(group: $0, band: $1)
+      }
+      return TuneHTMLReport(
+        report: TuneReport(name: name, definition: plan.definition, results: results),
+        curves: curves, databasePath: store.database.path, generatedAt: Date(),
+        trackerVersion: Tracker.version)
     }
 
     /// The report of the selected runs (every status unless --status says

@@ -73,6 +73,16 @@ extension Tracker {
     @Flag(help: "Add batch normalisation after each hidden affine layer.")
     var batchnorm = false
 
+    @Option(
+      parsing: .unconditional,
+      help: ArgumentHelp(
+        """
+        Hold out the last N training images as a validation set (the same N images for \
+        every seed); mini-batches are drawn from the others, and the last evaluation also \
+        records validation accuracy. 0: none.
+        """, valueName: "N"))
+    var validation: Int = 0
+
     // MARK: - Optimizer hyperparameters (each used by one optimizer only)
 
     @Option(parsing: .unconditional, help: "Momentum: velocity decay mu.")
@@ -188,6 +198,7 @@ extension Tracker {
       config.iterations = iters
       config.batchSize = batchSize
       config.evalInterval = evalInterval
+      config.validation = validation
       config.seed = seed ?? 0
       config.threads = max(1, threads)
       do {
@@ -215,11 +226,8 @@ extension Tracker {
       let dir = dataDir ?? DataLocation.defaultDirectory(for: dataset ?? .mnist)
       let data = try Dataset.load(name: (dataset ?? .mnist).rawValue, directory: dir)
       let identity = try DatasetName.identify(data, claimed: dataset, directory: dir)
-      guard config.batchSize <= data.trainCount else {
-        throw InputError(
-          "--batch-size \(config.batchSize) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)"
-        )
-      }
+      try Self.checkSizes(
+        batchSize: config.batchSize, validation: config.validation, trainCount: data.trainCount)
 
       let loaded = clock.now
       let store = try RunStore.open(path: dbPath)
@@ -272,6 +280,21 @@ extension Tracker {
       printError(
         "note: run \(run.shortID) duplicates run \(earlier.shortID) (same configuration and seed;"
           + " compare counts the seed once); \(outcome)")
+    }
+
+    /// The batch size and validation set fit in `trainCount` training images.
+    static func checkSizes(batchSize: Int, validation: Int, trainCount: Int) throws {
+      guard batchSize <= trainCount else {
+        throw InputError(
+          "--batch-size \(batchSize) is larger than the training set (\(trainCount) images); use at most \(trainCount)"
+        )
+      }
+      let left = trainCount - validation
+      guard batchSize <= left else {
+        throw InputError(
+          "--validation \(validation) leaves \(max(0, left)) of the \(trainCount) training images, fewer than --batch-size \(batchSize); hold out at most \(trainCount - batchSize)"
+        )
+      }
     }
 
     private func newRun(config: TrainingConfig, data: Dataset, dataset: DatasetName) -> NewRun {

@@ -52,6 +52,7 @@ extension Tracker.Sweep {
       ("--hidden", Self.unique(hidden, by: Self.hiddenValue)),
       ("--activation", try Self.items(activation, option: "--activation")),
       ("--weight-init", try Self.items(weightInit, option: "--weight-init", by: Self.initValue)),
+      ("--validation", try Self.items(validation, option: "--validation")),
     ] where !values.isEmpty {
       common.append(Dimension(option: option, values: values))
     }
@@ -125,22 +126,26 @@ extension Tracker.Sweep {
   }
 
   /// Loads each data set the grid uses once, so missing or broken files, a
-  /// --dataset the files contradict, and batch sizes larger than the training
-  /// set stop the sweep before anything runs; and fills in each cell's data
-  /// identity (name and fingerprint), as its run will record them, so that
-  /// cells done before are found by their whole configuration.
+  /// --dataset the files contradict, and batch sizes (or validation sets) larger
+  /// than the training set stop the sweep before anything runs; and fills in
+  /// each cell's data identity (name and fingerprint), as its run will record
+  /// them, so that cells done before are found by their whole configuration.
   func identifyData(_ cells: [SweepCell]) throws -> [SweepCell] {
+    try Self.identifyData(cells, dataDir: dataDir)
+  }
+
+  /// The same for any list of cells (`tune` uses it too).
+  static func identifyData(_ cells: [SweepCell], dataDir: String?) throws -> [SweepCell] {
     var cells = cells
     for choice in [nil] + DatasetName.allCases.map(Optional.some) {
-      let batch = cells.filter { $0.dataset == choice }.map(\.settings.batchSize).max()
-      guard let batch else { continue }
+      let settings = cells.filter { $0.dataset == choice }.map(\.settings)
+      guard !settings.isEmpty else { continue }
       let dir = dataDir ?? DataLocation.defaultDirectory(for: choice ?? .mnist)
       let data = try Dataset.load(name: (choice ?? .mnist).rawValue, directory: dir)
       let identity = try DatasetName.identify(data, claimed: choice, directory: dir)
-      guard batch <= data.trainCount else {
-        throw InputError(
-          "--batch-size \(batch) is larger than the training set (\(data.trainCount) images); use at most \(data.trainCount)"
-        )
+      for s in settings {
+        try Tracker.Run.checkSizes(
+          batchSize: s.batchSize, validation: s.validation, trainCount: data.trainCount)
       }
       for index in cells.indices where cells[index].dataset == choice {
         cells[index].settings.dataset = identity.rawValue

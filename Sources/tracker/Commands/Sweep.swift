@@ -84,6 +84,11 @@ extension Tracker {
 
     @Flag var batchnorm: [BatchnormChoice] = []
 
+    @Option(
+      parsing: .unconditionalSingleValue,
+      help: "Validation set sizes: training images held out (see 'tracker run --help').")
+    var validation: [String] = []
+
     @Option(parsing: .unconditionalSingleValue, help: "Momentum values (momentum runs only).")
     var momentum: [String] = []
 

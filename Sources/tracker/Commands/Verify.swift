@@ -120,6 +120,10 @@ extension Tracker {
             return .stop
           }
           evaluationsSeen += 1
+        case .validation:
+          // Validation accuracy is measured once, at the end; losses and
+          // evaluations already pin every step of the run.
+          break
         }
         return .proceed
       }
