@@ -4,7 +4,8 @@
 // TrackerEngine trains (no SQL); TrackerReports renders tables, charts and HTML
 // from plain values (no queries); `tracker` is the thin CLI that wires them;
 // tracker-bench-store is the store benchmark (scripts/bench-store), not shipped;
-// TrackerTestSupport holds what the test targets share.
+// TrackerServer is `tracker serve` (Hummingbird routes over the same store and
+// renderers); TrackerTestSupport holds what the test targets share.
 import Foundation
 import PackageDescription
 
@@ -31,12 +32,17 @@ var cliFlags: [SwiftSetting] = []
 
 let package = Package(
   name: "tracker",
-  platforms: [.macOS(.v13)],
+  // macOS 14: Hummingbird 2's APIs are available from macOS 14 on.
+  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "tracker", targets: ["tracker"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    // Hummingbird's own dependencies, named for the two modules TrackerServer uses directly.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
   ],
   targets: [
     .systemLibrary(
@@ -56,10 +62,19 @@ let package = Package(
       name: "TrackerEngine", dependencies: ["CZlib"],
       swiftSettings: engineFlags),
     .target(name: "TrackerReports", dependencies: ["TrackerStore"]),
+    .target(
+      name: "TrackerServer",
+      dependencies: [
+        "TrackerStore", "TrackerReports",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .executableTarget(
       name: "tracker",
       dependencies: [
-        "TrackerStore", "TrackerEngine", "TrackerReports",
+        "TrackerStore", "TrackerEngine", "TrackerReports", "TrackerServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: cliFlags),

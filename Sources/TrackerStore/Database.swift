@@ -15,17 +15,20 @@ public final class Database {
   /// a stuck writer must surface as an error, not hang every other command.
   public static let busyTimeoutMilliseconds: Int32 = 5000
 
-  /// Opens (creating if missing) the database at `path` and configures it.
+  /// Opens (creating if missing) the database at `path` and configures it;
+  /// with `readOnly`, opens an existing file with SQLITE_OPEN_READONLY and
+  /// leaves its journal mode alone (a reader never writes).
   ///
   /// Always closes the handle when opening fails: "Whether or not an error
   /// occurs when it is opened, resources associated with the database
   /// connection handle should be released by passing it to sqlite3_close()"
   /// (https://sqlite.org/c3ref/open.html).
-  public init(path: String) throws {
+  public init(path: String, readOnly: Bool = false) throws {
     var handle: OpaquePointer?
     // NOMUTEX: a connection is confined to one thread (see the type's doc), so
     // SQLite's per-connection mutex would be pure overhead.
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    let access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+    let flags = access | SQLITE_OPEN_NOMUTEX
     let code = sqlite3_open_v2(path, &handle, flags, nil)
     guard code == SQLITE_OK, let handle else {
       let error = SQLiteError.from(handle, code: code)
@@ -33,7 +36,7 @@ public final class Database {
       throw SQLiteError(code: error.code, message: "cannot open \(path): \(error.message)")
     }
     do {
-      try Self.configure(handle)
+      try Self.configure(handle, readOnly: readOnly)
     } catch {
       sqlite3_close_v2(handle)
       throw error
@@ -50,12 +53,13 @@ public final class Database {
 
   /// Per-connection settings. The first statement is also where SQLite first
   /// reads the file, so a non-database file fails here with SQLITE_NOTADB.
-  private static func configure(_ handle: OpaquePointer) throws {
+  private static func configure(_ handle: OpaquePointer, readOnly: Bool) throws {
     sqlite3_extended_result_codes(handle, 1)
     sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     // Off by default, and a no-op inside a transaction, so set it right away
     // (https://sqlite.org/foreignkeys.html#fk_enable).
     try execute(handle, "PRAGMA foreign_keys = ON")
+    if readOnly { return }
     // WAL lets readers (tracker list) run while a training run writes, and
     // with synchronous=NORMAL a commit needs no fsync: "WAL mode is safe from
     // corruption with synchronous=NORMAL" (https://sqlite.org/pragma.html#pragma_synchronous).

@@ -10,7 +10,7 @@ public final class RunStore {
   /// would cost more than executing it.
   private var statements: [String: Statement] = [:]
 
-  private init(database: Database) {
+  init(database: Database) {
     self.database = database
   }
 

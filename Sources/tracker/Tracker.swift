@@ -20,6 +20,7 @@ struct Tracker: ParsableCommand {
     version: version,
     subcommands: [
       Run.self, Sweep.self, List.self, Show.self, Compare.self, Delete.self, Plot.self, Report.self,
+      Serve.self,
     ]
   )
 }
