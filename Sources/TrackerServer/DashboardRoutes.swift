@@ -78,7 +78,7 @@ struct DashboardRoutes: Sendable {
         request, allowed: list ? DashboardQuery.runList : DashboardQuery.comparison)
       let snapshot = await state.snapshot()
       let (rendered, content) = try await render(query, list: list, snapshot: snapshot)
-      let running = try await state.withStore { try $0.runningRuns() }
+      let running = try await state.running(snapshot)
       let page = DashboardPage(
         title: title, databasePath: state.path, fragment: fragment + query.queryString,
         query: query, formAction: action,
@@ -121,6 +121,7 @@ struct DashboardRoutes: Sendable {
   private func runPage(_ id: String) async -> Response {
     do {
       let prefix = try Self.runID(id)
+      let snapshot = await state.snapshot()
       let content = try await state.withStore { store in
         let details = try store.details(of: store.resolve(prefix))
         var curves: [CurveMetric: [CurvePoint]] = [:]
@@ -129,10 +130,10 @@ struct DashboardRoutes: Sendable {
         }
         return RunPage.content(details, curves: curves)
       }
-      let running = try await state.withStore { try $0.runningRuns() }
+      let running = try await state.running(snapshot)
       let page = DashboardPage(
         title: "tracker: run \(prefix)", databasePath: state.path, fragment: nil, query: nil,
-        formAction: nil, snapshot: await state.snapshot(), running: running, content: content,
+        formAction: nil, snapshot: snapshot, running: running, content: content,
         wait: wait)
       return Self.respond(.ok, page.html(), type: Self.html)
     } catch {
@@ -194,7 +195,7 @@ struct DashboardRoutes: Sendable {
       watchers.withLockedValue { $0 -= 1 }
     }
     do {
-      let running = try await state.withStore { try $0.runningRuns() }
+      let running = try await state.running(snapshot)
       let status = DashboardAPI.Status(
         generation: snapshot.generation, content: snapshot.content,
         watchers: watchers.withLockedValue { $0 }, running: running.map(DashboardAPI.Progress.init))

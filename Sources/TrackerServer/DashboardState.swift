@@ -21,6 +21,7 @@ final class DashboardState: Sendable {
   let path: String
   private let watcher: NIOLockedValueBox<Watcher>
   private let cache = NIOLockedValueBox<[String: CachedPage]>([:])
+  private let runningCache = NIOLockedValueBox<(generation: Int, runs: [RunProgress])?>(nil)
   /// Pages kept; query strings come from users, so the cache is bounded.
   static let cacheLimit = 64
 
@@ -35,17 +36,40 @@ final class DashboardState: Sendable {
   /// Runs `body` on a new read-only connection on a thread outside the event
   /// loops. Opening costs well under a millisecond; a page that needs
   /// longer is cached.
-  func withStore<T: Sendable>(_ body: @escaping @Sendable (RunStore) throws -> T) async throws -> T
-  {
+  func withStore<T: Sendable>(
+    on queue: DispatchQueue = DashboardState.reads,
+    _ body: @escaping @Sendable (RunStore) throws -> T
+  ) async throws -> T {
     let path = path
-    return try await blocking { try body(RunStore.openReadOnly(path: path)) }
+    return try await blocking(on: queue) { try body(RunStore.openReadOnly(path: path)) }
+  }
+
+  /// Short reads: a queue of our own, not `DispatchQueue.global()`, whose
+  /// threads are capped near the core count: two long renders there would
+  /// hold up every request behind them. Queues created by the program may
+  /// add threads when theirs block.
+  static let reads = DispatchQueue(label: "tracker-serve.reads", attributes: .concurrent)
+  /// Re-renderings after a change, one at a time: they can take seconds on
+  /// 10,000 runs, and meanwhile the previous page is served.
+  static let rebuilds = DispatchQueue(label: "tracker-serve.rebuilds")
+
+  /// The running runs at `snapshot`, read once per generation.
+  func running(_ snapshot: Snapshot) async throws -> [RunProgress] {
+    if let cached = runningCache.withLockedValue({ $0 }), cached.generation == snapshot.generation {
+      return cached.runs
+    }
+    let runs = try await withStore { try $0.runningRuns() }
+    runningCache.withLockedValue { $0 = (snapshot.generation, runs) }
+    return runs
   }
 
   /// The current snapshot: one PRAGMA when nothing changed, one small query
   /// over `runs` when something did. A locked or unreadable database keeps
   /// the last snapshot: pages keep being served.
   func snapshot() async -> Snapshot {
-    (try? await blocking { [watcher] in try watcher.withLockedValue { try $0.snapshot() } })
+    (try? await blocking(on: Self.reads) { [watcher] in
+      try watcher.withLockedValue { try $0.snapshot() }
+    })
       ?? watcher.withLockedValue { $0.last }
   }
 
@@ -58,31 +82,39 @@ final class DashboardState: Sendable {
 
   /// The page `key` for `snapshot`: rendered now when there is none. When
   /// there is one for older content, one rebuild runs (shared by every
-  /// request for `key`) and each request waits for it up to `staleAfter`,
-  /// then gets the older page; the content returned says which it got, and
-  /// the page's script fetches again. A rendering that fails is not cached.
+  /// request for `key`; not sooner after the last rendering than that
+  /// rendering took, so re-rendering takes at most half the time) and a
+  /// request within `staleAfter` of its start waits for it; the others get
+  /// the older page. The content returned says which they got, and the
+  /// page's script fetches again. A rendering that fails is not cached.
   func page(
     _ key: String, snapshot: Snapshot,
     render: @escaping @Sendable (RunStore) throws -> RenderedPage
   ) async throws -> (page: RenderedPage, content: String) {
     enum Plan {
       case fresh(CachedPage)
-      case stale(CachedPage, Task<CachedPage?, Never>)
+      case stale(CachedPage, Task<CachedPage?, Never>?)
       case render
     }
+    let now = ContinuousClock.now
     let plan: Plan = cache.withLockedValue { pages in
       guard var cached = pages[key] else { return .render }
       if cached.content == snapshot.content { return .fresh(cached) }
-      if let rebuild = cached.rebuild { return .stale(cached, rebuild) }
+      if let rebuild = cached.rebuild {
+        return .stale(cached, now < cached.rebuildStart + Self.staleAfter ? rebuild : nil)
+      }
+      if now < cached.renderedAt + cached.renderTime { return .stale(cached, nil) }
       let rebuild = Task { () -> CachedPage? in
-        guard let page = try? await withStore(render) else {
+        let start = ContinuousClock.now
+        guard let page = try? await withStore(on: Self.rebuilds, render) else {
           // Failed (locked, deleted under it): the next request tries again.
           self.cache.withLockedValue { $0[key]?.rebuild = nil }
           return nil
         }
-        return store(key, page: page, content: snapshot.content)
+        return store(key, page: page, content: snapshot.content, took: .now - start)
       }
       cached.rebuild = rebuild
+      cached.rebuildStart = now
       pages[key] = cached
       return .stale(cached, rebuild)
     }
@@ -90,17 +122,22 @@ final class DashboardState: Sendable {
     case .fresh(let cached):
       return (cached.page, cached.content)
     case .stale(let cached, let rebuild):
+      guard let rebuild else { return (cached.page, cached.content) }
       let rebuilt = await Self.value(of: rebuild, within: Self.staleAfter) ?? cached
       return (rebuilt.page, rebuilt.content)
     case .render:
       let page = try await withStore(render)
-      return (page, store(key, page: page, content: snapshot.content).content)
+      return (page, store(key, page: page, content: snapshot.content, took: .now - now).content)
     }
   }
 
   @discardableResult
-  private func store(_ key: String, page: RenderedPage, content: String) -> CachedPage {
-    let cached = CachedPage(page: page, content: content, rebuild: nil)
+  private func store(_ key: String, page: RenderedPage, content: String, took: Duration)
+    -> CachedPage
+  {
+    let cached = CachedPage(
+      page: page, content: content, renderedAt: .now, renderTime: took, rebuild: nil,
+      rebuildStart: .now)
     cache.withLockedValue { pages in
       if pages[key] == nil && pages.count >= Self.cacheLimit {
         pages.removeValue(forKey: pages.keys.first!)
@@ -141,8 +178,12 @@ struct RenderedPage: Sendable {
 private struct CachedPage: Sendable {
   var page: RenderedPage
   var content: String
-  /// The rebuild for newer content, while one runs.
+  var renderedAt: ContinuousClock.Instant
+  /// How long rendering it took.
+  var renderTime: Duration
+  /// The rebuild for newer content while one runs, and when it started.
   var rebuild: Task<CachedPage?, Never>?
+  var rebuildStart: ContinuousClock.Instant
 }
 
 /// The watcher connection and what it last saw. Used only under its lock.
@@ -165,11 +206,13 @@ private struct Watcher: @unchecked Sendable {
   }
 }
 
-/// Runs `body` on a Dispatch thread, so a blocking SQLite call never holds
-/// up an event loop.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs `body` on `queue`, so a blocking SQLite call never holds up an
+/// event loop.
+func blocking<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T)
+  async throws -> T
+{
   try await withCheckedThrowingContinuation { continuation in
-    DispatchQueue.global().async {
+    queue.async {
       continuation.resume(with: Result { try body() })
     }
   }
