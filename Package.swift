@@ -1,11 +1,12 @@
 // swift-tools-version: 6.0
 // tracker: a persistent experiment tracker for MNIST optimizer runs.
-// Layout: CSQLite/CZlib wrap system C libraries, CSystem the Linux calls Swift
+// Layout: CSQLite/CZlib wrap system C libraries, CLinux the Linux calls Swift
 // can't import (prctl, O_TMPFILE); TrackerStore holds all SQL; TrackerEngine
 // trains (no SQL); TrackerReports renders tables, charts and HTML from plain
 // values (no queries); `tracker` is the thin CLI that wires them;
 // tracker-bench-store is the store benchmark (scripts/bench-store), not shipped;
-// TrackerTestSupport holds what the test targets share.
+// TrackerServer is `tracker serve` (Hummingbird routes over the same store and
+// renderers); TrackerTestSupport holds what the test targets share.
 import Foundation
 import PackageDescription
 
@@ -32,18 +33,23 @@ var cliFlags: [SwiftSetting] = []
 
 let package = Package(
   name: "tracker",
-  platforms: [.macOS(.v13)],
+  // macOS 14: Hummingbird 2's APIs are available from macOS 14 on.
+  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "tracker", targets: ["tracker"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    // Hummingbird's own dependencies, named for the two modules TrackerServer uses directly.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
   ],
   targets: [
     .systemLibrary(
       name: "CSQLite", path: "Sources/CSQLite",
       providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+    .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
     .systemLibrary(
       name: "CZlib", path: "Sources/CZlib",
       providers: [.apt(["zlib1g-dev"])]),
@@ -58,10 +64,19 @@ let package = Package(
       name: "TrackerEngine", dependencies: ["CZlib"],
       swiftSettings: engineFlags),
     .target(name: "TrackerReports", dependencies: ["TrackerStore"]),
+    .target(
+      name: "TrackerServer",
+      dependencies: [
+        "TrackerStore", "TrackerReports",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .executableTarget(
       name: "tracker",
       dependencies: [
-        "TrackerStore", "TrackerEngine", "TrackerReports", "CSystem",
+        "TrackerStore", "TrackerEngine", "TrackerReports", "TrackerServer", "CLinux",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: cliFlags),

@@ -67,6 +67,19 @@ public struct HTMLReport {
     out.element("h1", [:], text: title)
     out.element("p", ["class": "meta"], text: meta())
 
+    out.raw(comparisonSection())
+    out.raw(runsSection())
+    out.close("body")
+    out.close("html")
+    return out.text
+  }
+
+  // MARK: - Sections
+
+  /// The "Comparison" and "Curves" sections: the group table, its notes and
+  /// the charts. `tracker serve` shows the same markup in its pages.
+  public func comparisonSection() -> String {
+    var out = SVGWriter()
     out.element("h2", [:], text: "Comparison")
     if groups.isEmpty {
       out.element("p", [:], text: "No completed runs among the selected ones: nothing to compare.")
@@ -106,11 +119,14 @@ public struct HTMLReport {
         }
       }
     }
+    return out.text
+  }
 
+  /// The "Runs" section: every selected run with its hyperparameters.
+  public func runsSection() -> String {
+    var out = SVGWriter()
     out.element("h2", [:], text: "Runs")
     runTable(&out)
-    out.close("body")
-    out.close("html")
     return out.text
   }
 
@@ -297,7 +313,7 @@ public struct HTMLReport {
 
   // MARK: - Style
 
-  static let style = """
+  public static let style = """
     body { font-family: "DejaVu Sans", Verdana, Helvetica, Arial, sans-serif; color: #222;
       margin: 24px auto; max-width: 1320px; padding: 0 16px; line-height: 1.4; }
     h1 { font-size: 26px; margin-bottom: 4px; }

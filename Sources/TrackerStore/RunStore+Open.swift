@@ -36,6 +36,26 @@ extension RunStore {
   /// - Throws: `StoreError` when the file is missing, empty, not a tracker
   ///   database, from a newer tracker, damaged, or too old to read.
   public static func openExisting(path: String, forWriting: Bool = false) throws -> RunStore {
+    let store = try openExistingUnmarked(path: path, forWriting: forWriting)
+    // Show runs whose process died (kill -9, power loss) as interrupted, not
+    // running forever. Best effort: a reader must not fail over it, but says
+    // what it could not record.
+    do {
+      try store.markAbandonedRuns()
+    } catch let error as UnrecordedAbandonedRuns {
+      store.notes = error.notes
+    } catch {
+    }
+    return store
+  }
+
+  /// `openExisting` without marking abandoned runs: for a reader that must
+  /// never write at all (`tracker serve`, which shows such runs as abandoned).
+  public static func openReadOnly(path: String) throws -> RunStore {
+    try openExistingUnmarked(path: path, forWriting: false)
+  }
+
+  private static func openExistingUnmarked(path: String, forWriting: Bool) throws -> RunStore {
     try validateExistingPath(path)
     if forWriting { try validatePath(path) }
     let store = try reportingDamage(path) {
@@ -52,15 +72,6 @@ extension RunStore {
         return RunStore(database: reader)
       }
       return try openForWriting(path, mode: .readWrite)
-    }
-    // Show runs whose process died (kill -9, power loss) as interrupted, not
-    // running forever. Best effort: a reader must not fail over it, but says
-    // what it could not record.
-    do {
-      try store.markAbandonedRuns()
-    } catch let error as UnrecordedAbandonedRuns {
-      store.notes = error.notes
-    } catch {
     }
     return store
   }

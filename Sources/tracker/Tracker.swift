@@ -24,7 +24,7 @@ struct Tracker: ParsableCommand {
     subcommands: [
       Run.self, Sweep.self, Tune.self, List.self, Show.self, Compare.self, Delete.self, Plot.self,
       Report.self, Verify.self, Merge.self, Export.self, Import.self, SlurmFinish.self, TagRun.self,
-      Rename.self,
+      Rename.self, Serve.self,
     ]
   )
 

@@ -6,7 +6,7 @@ import TrackerStore
 
 #if canImport(Glibc)
   import Glibc
-  import CSystem
+  import CLinux
 #endif
 
 // MARK: - Dying with the sweep

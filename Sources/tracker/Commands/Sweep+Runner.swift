@@ -19,7 +19,7 @@ import TrackerStore
 
 #if canImport(Glibc)
   import Glibc
-  import CSystem
+  import CLinux
 #endif
 
 struct SweepRunner {

@@ -1,4 +1,4 @@
-// CSystem: static inline shims for Linux calls Swift cannot import: prctl is
+// CLinux: static inline shims for Linux calls Swift cannot import: prctl is
 // variadic, and PR_SET_PDEATHSIG and O_TMPFILE are macros of headers the Glibc
 // module leaves out. Used by `sweep` and the runs it starts (Sweep+Runner,
 // ParentWatch). Each returns -1 with errno set where the call is unavailable.
