@@ -8,6 +8,26 @@ public enum OutputFormat: String, CaseIterable, Sendable {
   case table, json, csv, markdown
 }
 
+/// A report written in every `OutputFormat` (compare's, list's, tune's): one
+/// method per format, and `render` picks one, so no report can miss a format.
+public protocol FormattedReport {
+  func table() -> String
+  func json() -> String
+  func csv() -> String
+  func markdown() -> String
+}
+
+extension FormattedReport {
+  public func render(_ format: OutputFormat) -> String {
+    switch format {
+    case .table: table()
+    case .json: json()
+    case .csv: csv()
+    case .markdown: markdown()
+    }
+  }
+}
+
 // MARK: - JSON
 
 /// A JSON value whose objects keep their keys in the order given, so output
@@ -62,7 +82,7 @@ enum JSONValue {
     // Swift's description is the shortest text that reads back as the same
     // double; JSON has no NaN or infinity (the factory maps those to null).
     case .number(let v): out += v.isFinite ? String(v) : "null"
-    case .string(let v): out += Self.quoted(v)
+    case .string(let v): out += JSONText.quoted(v)
     case .array(let items):
       guard !items.isEmpty else {
         out += "[]"
@@ -82,31 +102,12 @@ enum JSONValue {
       }
       out += "{\n"
       for (index, (key, value)) in members.enumerated() {
-        out += indent + "  " + Self.quoted(key) + ": "
+        out += indent + "  " + JSONText.quoted(key) + ": "
         value.write(to: &out, indent: indent + "  ")
         out += index == members.count - 1 ? "\n" : ",\n"
       }
       out += indent + "}"
     }
-  }
-
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        out +=
-          "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-          + String(scalar.value, radix: 16)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
   }
 }
 

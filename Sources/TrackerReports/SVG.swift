@@ -2,30 +2,35 @@
 // building: every attribute value and text node goes through `XML.escape`,
 // every number through `SVG.number`, so the output is always well-formed.
 import Foundation
+import TrackerStore
 
-enum XML {
+public enum XML {
   /// `text` with the five XML special characters replaced by entities, safe
   /// in text nodes and in double- or single-quoted attribute values. Control
   /// characters other than tab and line breaks, which XML 1.0 forbids even as
   /// references, become U+FFFD.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
+  public static func escape(_ text: String) -> String {
+    text.replacingScalars { scalar in
       switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+      case "&": "&amp;"
+      case "<": "&lt;"
+      case ">": "&gt;"
+      case "\"": "&quot;"
+      case "'": "&apos;"
+      case "\t", "\n", "\r": nil
       case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-        out += "\u{FFFD}"
-      default: out.unicodeScalars.append(scalar)
+        "\u{FFFD}"
+      default: nil
       }
     }
-    return out
   }
+}
+
+/// The report's pages and `tracker serve`'s are HTML written as well-formed
+/// XML, so the XML escaping serves them: `&apos;` and U+FFFD mean to an HTML
+/// parser what they mean to an XML one.
+public enum HTML {
+  public static func escape(_ text: String) -> String { XML.escape(text) }
 }
 
 /// Collects SVG (or any XML) markup.
@@ -51,6 +56,33 @@ struct SVGWriter {
 
   private static func attributes(_ attributes: KeyValuePairs<String, String>) -> String {
     attributes.map { " \($0.key)=\"\(XML.escape($0.value))\"" }.joined()
+  }
+
+  /// Starts a chart `width` by `height` pixels, with its `title` (what screen
+  /// readers and tooltips give) and a white background. `standalone`: a
+  /// complete file with the XML declaration and namespace; otherwise an
+  /// `<svg>` element to inline in HTML. End it with `close("svg")`.
+  mutating func openChart(width: Double, height: Double, standalone: Bool, title: String) {
+    let size = (SVG.number(width), SVG.number(height))
+    let viewBox = "0 0 \(size.0) \(size.1)"
+    if standalone {
+      raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+      open(
+        "svg",
+        [
+          "xmlns": "http://www.w3.org/2000/svg", "version": "1.1", "width": size.0,
+          "height": size.1, "viewBox": viewBox, "font-family": SVG.fontFamily,
+        ])
+    } else {
+      open(
+        "svg",
+        [
+          "class": "chart", "width": size.0, "height": size.1, "viewBox": viewBox,
+          "font-family": SVG.fontFamily, "role": "img",
+        ])
+    }
+    element("title", [:], text: title)
+    element("rect", ["x": "0", "y": "0", "width": size.0, "height": size.1, "fill": "#FFFFFF"])
   }
 
   /// Markup that is already well-formed.

@@ -7,26 +7,6 @@ import Foundation
 import TrackerReports
 import TrackerStore
 
-enum HTML {
-  /// `text` with the five characters that can end a text node or an
-  /// attribute value replaced by entities.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for char in text {
-      switch char {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(char)
-      }
-    }
-    return out
-  }
-}
-
 /// One dashboard page: the frame, with `content` (markup) inside.
 struct DashboardPage {
   var title: String

@@ -20,15 +20,15 @@ extension RunStore {
         var fields: [String] = []
         try select.forEachRow([.integer(run.seq)]) { row in
           fields = columns.indices.map {
-            "\(JSON.string(columns[$0])):\(JSON.value(row.value($0)))"
+            "\(JSONText.quoted(columns[$0])):\(JSONText.value(row.value($0)))"
           }
         }
         let (tags, losses, evals) = try metrics(of: run.seq)
         let line =
-          "{\"format\":\(JSON.string(Self.exportFormat)),\"run\":{\(fields.joined(separator: ","))}"
-          + ",\"tags\":{\(tags.map { "\(JSON.string($0.0)):\(JSON.string($0.1))" }.joined(separator: ","))}"
-          + ",\"losses\":[\(losses.map { "[\($0.0),\(JSON.value(.nullable($0.1)))]" }.joined(separator: ","))]"
-          + ",\"evals\":[\(evals.map { "[\($0.0),\(JSON.value(.real($0.1))),\(JSON.value(.real($0.2)))]" }.joined(separator: ","))]}"
+          "{\"format\":\(JSONText.quoted(Self.exportFormat)),\"run\":{\(fields.joined(separator: ","))}"
+          + ",\"tags\":{\(tags.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ","))}"
+          + ",\"losses\":[\(losses.map { "[\($0.0),\(JSONText.value(.nullable($0.1)))]" }.joined(separator: ","))]"
+          + ",\"evals\":[\(evals.map { "[\($0.0),\(JSONText.value(.real($0.1))),\(JSONText.value(.real($0.2)))]" }.joined(separator: ","))]}"
         try emit(line)
       }
     }
@@ -45,7 +45,7 @@ extension RunStore {
       for run in runs {
         let head =
           [run.id, run.status.rawValue, run.source ?? "", run.optimizer].map(CSV.field)
-          + run.parameters.map { CSV.field(JSON.plain($0)) }
+          + run.parameters.map { CSV.field(JSONText.plain($0)) }
         let (_, losses, evals) = try metrics(of: run.seq)
         for (iter, loss) in losses {
           try emit(
@@ -79,22 +79,24 @@ extension RunStore {
 // MARK: - Writing JSON and CSV
 
 /// Minimal JSON writing with exact numbers: Swift's `description` of a Double is
-/// the shortest text that reads back as the same bits.
-enum JSON {
-  static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
+/// the shortest text that reads back as the same bits. `quoted` is public: the
+/// reports' JSON (TrackerReports' `JSONValue`) quotes its strings with it too.
+public enum JSONText {
+  /// `text` as a JSON string: quotes, backslashes and control characters
+  /// escaped (RFC 8259, section 7), everything else as it is.
+  public static func quoted(_ text: String) -> String {
+    let escaped = text.replacingScalars { scalar in
       switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
+      case "\"": "\\\""
+      case "\\": "\\\\"
+      case "\n": "\\n"
+      case "\r": "\\r"
+      case "\t": "\\t"
+      case _ where scalar.value < 0x20: String(format: "\\u%04x", scalar.value)
+      default: nil
       }
     }
-    return out + "\""
+    return "\"" + escaped + "\""
   }
 
   static func value(_ value: SQLValue) -> String {
@@ -102,8 +104,8 @@ enum JSON {
     case .null: "null"
     case .integer(let v): String(v)
     case .real(let v): v.isFinite ? "\(v)" : "null"
-    case .text(let v): string(v)
-    case .blob(let v): string(v.map { String(format: "%02x", $0) }.joined())
+    case .text(let v): quoted(v)
+    case .blob(let v): quoted(v.map { String(format: "%02x", $0) }.joined())
     }
   }
 

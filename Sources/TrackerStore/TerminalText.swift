@@ -9,18 +9,16 @@ extension String {
   /// kept. Stored values are not changed: JSON and CSV carry them exactly.
   public var escapingControlCharacters: String {
     guard unicodeScalars.contains(where: \.isControl) else { return self }
-    var out = ""
-    for scalar in unicodeScalars {
+    return replacingScalars { scalar in
       switch scalar {
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
+      case "\n": "\\n"
+      case "\r": "\\r"
+      case "\t": "\\t"
       case _ where scalar.isControl:
-        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-      default: out.unicodeScalars.append(scalar)
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      default: nil
       }
     }
-    return out
   }
 }
 

@@ -179,6 +179,11 @@ final class ChartTests: XCTestCase {
     XCTAssertTrue(texts.contains("a < b & \"c\" 'd' > e"), "\(texts)")
     XCTAssertTrue(texts.contains("<script>&amp;"), "\(texts)")
     XCTAssertEqual(XML.escape("a\u{1}b"), "a\u{FFFD}b", "control characters are not XML")
+    XCTAssertEqual(XML.escape("\t\n\r\u{FFFE}"), "\t\n\r\u{FFFD}")
+    // The pages' escaping (the report's and `tracker serve`'s) is the same.
+    let markup = "<a href='x'>\"&\"</a>"
+    XCTAssertEqual(XML.escape(markup), "&lt;a href=&apos;x&apos;&gt;&quot;&amp;&quot;&lt;/a&gt;")
+    XCTAssertEqual(HTML.escape(markup), XML.escape(markup))
   }
 
   func testLogScaleDropsNonPositiveValues() throws {
