@@ -105,47 +105,13 @@ public struct FinalAccuracyChart {
     let layout = layout()
     let plot = layout.plot
     var out = SVGWriter()
-    let size = (SVG.number(layout.width), SVG.number(layout.height))
-    if standalone {
-      out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-      out.open(
-        "svg",
-        [
-          "xmlns": "http://www.w3.org/2000/svg", "version": "1.1", "width": size.0,
-          "height": size.1, "viewBox": "0 0 \(size.0) \(size.1)", "font-family": SVG.fontFamily,
-        ])
-    } else {
-      out.open(
-        "svg",
-        [
-          "class": "chart", "width": size.0, "height": size.1, "viewBox": "0 0 \(size.0) \(size.1)",
-          "font-family": SVG.fontFamily, "role": "img",
-        ])
+    out.openChart(
+      width: layout.width, height: layout.height, standalone: standalone,
+      title: "\(title): \(subtitle)")
+    LineChart.drawHeading(&out, title: title, subtitleLines: layout.subtitleLines) { _, _ in
+      layout.width / 2
     }
-    out.element("title", [:], text: "\(title): \(subtitle)")
-    out.element(
-      "rect", ["x": "0", "y": "0", "width": size.0, "height": size.1, "fill": "#FFFFFF"])
-    out.element(
-      "text",
-      [
-        "class": "title", "x": SVG.number(layout.width / 2), "y": "30", "text-anchor": "middle",
-        "font-size": SVG.number(LineChart.titleSize), "fill": LineChart.ink,
-      ], text: title)
-    for (index, line) in layout.subtitleLines.enumerated() {
-      out.element(
-        "text",
-        [
-          "class": "subtitle", "x": SVG.number(layout.width / 2),
-          "y": SVG.number(52 + 16 * Double(index)), "text-anchor": "middle",
-          "font-size": SVG.number(LineChart.subtitleSize), "fill": LineChart.muted,
-        ], text: line)
-    }
-    out.element(
-      "rect",
-      [
-        "x": SVG.number(plot.x), "y": SVG.number(plot.y), "width": SVG.number(plot.width),
-        "height": SVG.number(plot.height), "fill": LineChart.panel,
-      ])
+    LineChart.drawPanel(&out, plot)
     let labels = Ticks.labels(layout.ticks.map { $0 * 100 }, kind: .linear)
     for (tick, label) in zip(layout.ticks, labels) {
       let x = SVG.number(layout.x.position(tick))

@@ -52,25 +52,10 @@ public struct HTMLReport {
 
   public func html() -> String {
     var out = SVGWriter()
-    out.raw("<!DOCTYPE html>\n")
-    out.open("html", ["lang": "en"])
-    out.open("head")
-    out.element("meta", ["charset": "utf-8"])
-    out.element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
-    out.element("title", [:], text: title)
-    // Raw: HTML does not decode entities inside <style>, and the CSS holds no < or &.
-    out.open("style")
-    out.raw(Self.style + "\n")
-    out.close("style")
-    out.close("head")
-    out.open("body")
-    out.element("h1", [:], text: title)
-    out.element("p", ["class": "meta"], text: meta())
-
+    out.openPage(title: title, style: Self.style, meta: meta())
     out.raw(comparisonSection())
     out.raw(runsSection())
-    out.close("body")
-    out.close("html")
+    out.closePage()
     return out.text
   }
 
@@ -339,4 +324,32 @@ public struct HTMLReport {
     figure { margin: 16px 0; }
     svg.chart { max-width: 100%; height: auto; display: block; }
     """
+}
+
+// MARK: - Page shell
+
+extension SVGWriter {
+  /// Starts an HTML page of the report's look: the head with `style`, then
+  /// the body's `title` heading and `meta` line. End it with `closePage()`.
+  mutating func openPage(title: String, style: String, meta: String) {
+    raw("<!DOCTYPE html>\n")
+    open("html", ["lang": "en"])
+    open("head")
+    element("meta", ["charset": "utf-8"])
+    element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+    element("title", [:], text: title)
+    // Raw: HTML does not decode entities inside <style>, and the CSS holds no < or &.
+    open("style")
+    raw(style + "\n")
+    close("style")
+    close("head")
+    open("body")
+    element("h1", [:], text: title)
+    element("p", ["class": "meta"], text: meta)
+  }
+
+  mutating func closePage() {
+    close("body")
+    close("html")
+  }
 }

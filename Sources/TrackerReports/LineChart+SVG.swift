@@ -15,55 +15,18 @@ extension LineChart {
     let layout = layout()
     let plot = layout.plot
     var out = SVGWriter()
-    if standalone { out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") }
-    let size = (SVG.number(layout.width), SVG.number(layout.height))
-    if standalone {
-      out.open(
-        "svg",
-        [
-          "xmlns": "http://www.w3.org/2000/svg", "version": "1.1", "width": size.0,
-          "height": size.1, "viewBox": "0 0 \(size.0) \(size.1)", "font-family": SVG.fontFamily,
-        ])
-    } else {
-      out.open(
-        "svg",
-        [
-          "class": "chart", "width": size.0, "height": size.1, "viewBox": "0 0 \(size.0) \(size.1)",
-          "font-family": SVG.fontFamily, "role": "img",
-        ])
-    }
-    out.element("title", [:], text: subtitle.isEmpty ? title : "\(title): \(subtitle)")
-    out.element(
-      "rect", ["x": "0", "y": "0", "width": size.0, "height": size.1, "fill": "#FFFFFF"])
+    out.openChart(
+      width: layout.width, height: layout.height, standalone: standalone,
+      title: subtitle.isEmpty ? title : "\(title): \(subtitle)")
 
     // Title and subtitle, centred over the plot but never past the figure's edges.
-    func centre(_ text: String, size: Double) -> String {
+    Self.drawHeading(&out, title: title, subtitleLines: layout.subtitleLines) { text, size in
       let half = SVG.textWidth(text, size: size) / 2
-      return SVG.number(max(8 + half, min(layout.width - 8 - half, plot.x + plot.width / 2)))
-    }
-    out.element(
-      "text",
-      [
-        "class": "title", "x": centre(title, size: Self.titleSize), "y": "30",
-        "text-anchor": "middle", "font-size": SVG.number(Self.titleSize), "fill": Self.ink,
-      ], text: title)
-    for (index, line) in layout.subtitleLines.enumerated() {
-      out.element(
-        "text",
-        [
-          "class": "subtitle", "x": centre(line, size: Self.subtitleSize),
-          "y": SVG.number(52 + 16 * Double(index)), "text-anchor": "middle",
-          "font-size": SVG.number(Self.subtitleSize), "fill": Self.muted,
-        ], text: line)
+      return max(8 + half, min(layout.width - 8 - half, plot.x + plot.width / 2))
     }
 
     // Panel and grid.
-    out.element(
-      "rect",
-      [
-        "x": SVG.number(plot.x), "y": SVG.number(plot.y), "width": SVG.number(plot.width),
-        "height": SVG.number(plot.height), "fill": Self.panel,
-      ])
+    Self.drawPanel(&out, plot)
     out.open("g", ["class": "grid", "stroke": Self.grid, "stroke-width": "1"])
     for tick in layout.xTicks {
       let x = SVG.number(layout.x.position(tick))
@@ -83,6 +46,39 @@ extension LineChart {
     if let legend = layout.legend { drawLegend(&out, legend, layout.legendItems) }
     out.close("svg")
     return out.text
+  }
+
+  /// The title and the subtitle's lines (FinalAccuracyChart's too), each
+  /// centred at `centre(text, fontSize)`.
+  static func drawHeading(
+    _ out: inout SVGWriter, title: String, subtitleLines: [String],
+    centre: (String, Double) -> Double
+  ) {
+    out.element(
+      "text",
+      [
+        "class": "title", "x": SVG.number(centre(title, titleSize)), "y": "30",
+        "text-anchor": "middle", "font-size": SVG.number(titleSize), "fill": ink,
+      ], text: title)
+    for (index, line) in subtitleLines.enumerated() {
+      out.element(
+        "text",
+        [
+          "class": "subtitle", "x": SVG.number(centre(line, subtitleSize)),
+          "y": SVG.number(52 + 16 * Double(index)), "text-anchor": "middle",
+          "font-size": SVG.number(subtitleSize), "fill": muted,
+        ], text: line)
+    }
+  }
+
+  /// The grey panel the data is drawn on.
+  static func drawPanel(_ out: inout SVGWriter, _ plot: Box) {
+    out.element(
+      "rect",
+      [
+        "x": SVG.number(plot.x), "y": SVG.number(plot.y), "width": SVG.number(plot.width),
+        "height": SVG.number(plot.height), "fill": panel,
+      ])
   }
 
   private func drawSeries(_ out: inout SVGWriter, _ layout: Layout) {

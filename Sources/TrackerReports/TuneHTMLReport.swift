@@ -27,21 +27,11 @@ public struct TuneHTMLReport {
   public func html() -> String {
     let title = "tracker tune \(report.name)"
     var out = SVGWriter()
-    out.raw("<!DOCTYPE html>\n")
-    out.open("html", ["lang": "en"])
-    out.open("head")
-    out.element("meta", ["charset": "utf-8"])
-    out.element("title", [:], text: title)
-    out.open("style")
-    out.raw(HTMLReport.style + "\n.pair { display: flex; flex-wrap: wrap; gap: 12px; }\n")
-    out.close("style")
-    out.close("head")
-    out.open("body")
-    out.element("h1", [:], text: title)
     let generated = Format.minute(Timestamp.string(from: generatedAt))
-    out.element(
-      "p", ["class": "meta"],
-      text: "Database \(databasePath). Generated \(generated) UTC by tracker \(trackerVersion).")
+    let style = HTMLReport.style + "\n.pair { display: flex; flex-wrap: wrap; gap: 12px; }"
+    out.openPage(
+      title: title, style: style,
+      meta: "Database \(databasePath). Generated \(generated) UTC by tracker \(trackerVersion).")
     out.element("h2", [:], text: "Learning rates and tuned curves")
     out.open("div", ["class": "pair"])
     var sensitivity = SensitivityChart.chart(
@@ -63,8 +53,7 @@ public struct TuneHTMLReport {
     out.element("h2", [:], text: "Result")
     // The table as `tracker tune` prints it, in a monospace block.
     out.element("pre", [:], text: report.render(.table))
-    out.close("body")
-    out.close("html")
+    out.closePage()
     return out.text
   }
 }
