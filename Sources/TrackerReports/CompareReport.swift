@@ -3,7 +3,7 @@
 import Foundation
 import TrackerStore
 
-public struct CompareReport {
+public struct CompareReport: FormattedReport {
   public let groups: [RunGroup]
   /// The margin the learning starts were computed with.
   public let margin: Double
@@ -26,15 +26,6 @@ public struct CompareReport {
     return WelchTest(groups[0].finalTestAccuracies, groups[1].finalTestAccuracies)
   }
 
-  public func render(_ format: OutputFormat) -> String {
-    switch format {
-    case .table: table()
-    case .json: json()
-    case .csv: csv()
-    case .markdown: markdown()
-    }
-  }
-
   // MARK: - For people
 
   /// The cells of one group as the table and Markdown show them.
@@ -49,7 +40,7 @@ public struct CompareReport {
     ]
   }
 
-  func table() -> String {
+  public func table() -> String {
     typealias Column = TextTable.Column
     let table = TextTable(
       columns: [
@@ -85,7 +76,7 @@ public struct CompareReport {
     return line.isEmpty ? lines : lines + [line]
   }
 
-  func markdown() -> String {
+  public func markdown() -> String {
     let header = [
       "group", "seeds", "final test acc % (mean)", "sd", "min", "max", "best test acc %",
       "learning start (median)", "never started", "final loss (mean)", "time (mean)",
@@ -139,7 +130,7 @@ public struct CompareReport {
   /// never_started are promised to scripts (issue 3); the rest may grow.
   /// `runs` counts stored runs; `seeds` the distinct seeds the statistics are
   /// over, and `duplicates` the runs that repeat one (issue 9).
-  func json() -> String {
+  public func json() -> String {
     let test = welch
     return JSONValue.array(
       groups.enumerated().map { index, group in
@@ -191,7 +182,7 @@ public struct CompareReport {
   }
 
   /// One line per group; fractions and seconds as stored, empty for none.
-  func csv() -> String {
+  public func csv() -> String {
     let parameters = HyperParameter.grouping
     let header =
       ["label", "optimizer"] + parameters.map(\.rawValue) + [

@@ -2,7 +2,7 @@
 import Foundation
 import TrackerStore
 
-public struct ListReport {
+public struct ListReport: FormattedReport {
   public let runs: [StoredRun]
   /// The terminal's width: the table format fits it, cutting the settings
   /// and labels with "…" (json and csv keep everything).
@@ -18,36 +18,35 @@ public struct ListReport {
     differing = RunComparison.distinguishing(runs)
   }
 
-  public func render(_ format: OutputFormat) -> String {
-    switch format {
-    case .table:
-      var full = table(settings: { RunComparison.settings($0, differing) })
-      full.maximumWidth = max(60, width)
-      let rendered = full.render()
-      // Only when fitting the width cut settings ("…") and some are usual.
-      guard rendered.contains("…"), !usual.isEmpty else { return rendered }
-      // Too wide: each run shows only where it departs from what most runs
-      // have, which is said once below, so 80 columns still tell runs apart.
-      var short = table(settings: shortSettings)
-      short.maximumWidth = max(60, width)
-      let note =
-        "settings not shown are as most runs have them: "
-        + usual.compactMap { item in
-          item.parameter.display(item.value).map { "\(item.parameter.rawValue)=\($0)" }
-        }.joined(separator: " ")
-      return short.render()
-        + CompareReport.wrap(note, width: max(60, width)).map { $0 + "\n" }.joined()
-    case .markdown:
-      let header = [
-        "id", "optimizer", "seed", "status", "final test acc %", "learning start",
-        "started (UTC)", "settings", "name / tags",
-      ]
-      return Markdown.table(
-        header: header, rightAligned: [false, false, true, false, true, true, false, false, false],
-        rows: runs.map(cells))
-    case .json: return json()
-    case .csv: return csv()
-    }
+  /// Fitted to `width`: settings cut with "…" when they don't fit, and then
+  /// shown only where a run departs from what most runs have.
+  public func table() -> String {
+    var full = table(settings: { RunComparison.settings($0, differing) })
+    full.maximumWidth = max(60, width)
+    let rendered = full.render()
+    // Only when fitting the width cut settings ("…") and some are usual.
+    guard rendered.contains("…"), !usual.isEmpty else { return rendered }
+    // Too wide: each run shows only where it departs from what most runs
+    // have, which is said once below, so 80 columns still tell runs apart.
+    var short = table(settings: shortSettings)
+    short.maximumWidth = max(60, width)
+    let note =
+      "settings not shown are as most runs have them: "
+      + usual.compactMap { item in
+        item.parameter.display(item.value).map { "\(item.parameter.rawValue)=\($0)" }
+      }.joined(separator: " ")
+    return short.render()
+      + CompareReport.wrap(note, width: max(60, width)).map { $0 + "\n" }.joined()
+  }
+
+  public func markdown() -> String {
+    let header = [
+      "id", "optimizer", "seed", "status", "final test acc %", "learning start",
+      "started (UTC)", "settings", "name / tags",
+    ]
+    return Markdown.table(
+      header: header, rightAligned: [false, false, true, false, true, true, false, false, false],
+      rows: runs.map(cells))
   }
 
   /// The table, with `settings` as each run's settings cell; without that
@@ -112,7 +111,7 @@ public struct ListReport {
     ]
   }
 
-  func json() -> String {
+  public func json() -> String {
     JSONValue.array(runs.map { run in .object(Self.members(run)) }).rendered()
   }
 
@@ -141,7 +140,7 @@ public struct ListReport {
     ]
   }
 
-  func csv() -> String {
+  public func csv() -> String {
     let parameters = HyperParameter.grouping
     let header =
       [

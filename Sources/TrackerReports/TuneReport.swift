@@ -7,7 +7,7 @@
 import Foundation
 import TrackerStore
 
-public struct TuneReport {
+public struct TuneReport: FormattedReport {
   public let name: String
   public let definition: TuneDefinition
   /// Ranked (`TuneAnalysis.ranked`).
@@ -17,15 +17,6 @@ public struct TuneReport {
     self.name = name
     self.definition = definition
     self.results = results
-  }
-
-  public func render(_ format: OutputFormat) -> String {
-    switch format {
-    case .table: table()
-    case .json: json()
-    case .csv: csv()
-    case .markdown: markdown()
-    }
   }
 
   // MARK: - For people
@@ -60,7 +51,7 @@ public struct TuneReport {
     "at chance", "learning start", "time to target", "p vs best",
   ]
 
-  func table() -> String {
+  public func table() -> String {
     typealias Column = TextTable.Column
     let target = Format.plain((definition.target * 1000).rounded() / 10)
     var table = TextTable(
@@ -82,7 +73,7 @@ public struct TuneReport {
     return parts.joined(separator: "\n")
   }
 
-  func markdown() -> String {
+  public func markdown() -> String {
     let titles = Self.titles
     let table = Markdown.table(
       header: titles,
@@ -185,7 +176,7 @@ public struct TuneReport {
 
   // MARK: - For programs
 
-  func json() -> String {
+  public func json() -> String {
     let d = definition
     let root: [(String, JSONValue)] = [
       ("name", .string(name)),
@@ -254,7 +245,7 @@ public struct TuneReport {
   }
 
   /// One line per optimizer; fractions as stored, empty for none.
-  func csv() -> String {
+  public func csv() -> String {
     func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
     let header = [
       "rank", "optimizer", "selected_lr", "edge_of_grid", "search_val_acc_mean", "runs",
