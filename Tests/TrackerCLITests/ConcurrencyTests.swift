@@ -69,19 +69,7 @@ final class ConcurrencyTests: ProcessTestCase {
 
   /// The same for a file at an older schema: the pending migration runs once.
   func testSimultaneousOpensOfAnOlderSchemaMigrateOnce() throws {
-    do {  // closed before the processes start
-      let old = try Database(path: db)
-      try Migrator.migrate(old, migrations: Array(Migrator.embedded.prefix(3)))
-      try old.execute(
-        """
-        INSERT INTO runs (id, status, optimizer, seed, lr, iters, batch_size, eval_interval, hidden,
-          activation, weight_init, batchnorm, dataset, dataset_hash, started_at, tracker_version,
-          host, command)
-        VALUES ('00000000-0000-0000-0000-000000000001', 'completed', 'sgd', 1, 0.1, 10, 10, 10,
-          '40,20', 'sigmoid', '0.01', 0, 'mnist', 'h', '2026-01-01T00:00:00.000Z', '0.1.0', 'h',
-          'tracker run')
-        """)
-    }
+    try DatabaseFiles.writeOlder(at: db, migrations: 3)
     let processes = try (1...6).map { i in
       try BackgroundTracker(
         i % 2 == 0

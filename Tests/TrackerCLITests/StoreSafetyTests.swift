@@ -206,16 +206,8 @@ final class StoreSafetyTests: ProcessTestCase {
     let before = try Data(contentsOf: URL(fileURLWithPath: db))
     let fifo = dir.appendingPathComponent("fifo").path
     XCTAssertEqual(mkfifo(fifo, 0o644), 0)
-    let cases = [
-      ("file:t.sqlite?mode=rw", "looks like a SQLite URI, but --db takes a plain path"),
-      ("file:t.sqlite", "write './file:t.sqlite' for a file of that name"),
-      (":memory:", "would keep the runs in memory, lost when tracker exits"),
-      ("", "--db is empty"),
-      ("x/", "--db 'x/' names a folder"),
-      ("/dev/null", "'/dev/null' is not a regular file"),
-      (fifo, "is not a regular file"),
-    ]
-    for (value, expected) in cases {
+    // Relative values are read in `dir`, where t.sqlite is the database.
+    for (value, expected) in DatabaseFiles.unusablePaths(fifo: fifo) {
       let run = try TrackerProcess.run(
         ["run", "--db", value, "--data-dir", dataDir.path, "--opt", "sgd", "--iters", "10"],
         cwd: dir)

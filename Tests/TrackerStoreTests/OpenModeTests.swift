@@ -3,6 +3,7 @@ import CSQLite
 // no command turns an empty or foreign file into a tracker database; --db is a
 // plain path; a damaged schema or page is refused at open with one line.
 import Foundation
+import TrackerTestSupport
 import XCTest
 
 @testable import TrackerStore
@@ -83,19 +84,7 @@ final class OpenModeTests: StoreTestCase {
   }
 
   func testAnOlderDatabaseIsReadThroughAnUpgradedCopyAndNeverMigrated() throws {
-    do {
-      let old = try Database(path: path)
-      try Migrator.migrate(old, migrations: [Migrator.embedded[0]])
-      try old.execute(
-        """
-        INSERT INTO runs (id, status, optimizer, seed, lr, iters, batch_size, eval_interval, hidden,
-          activation, weight_init, batchnorm, dataset, dataset_hash, started_at, tracker_version,
-          host, command)
-        VALUES ('00000000-0000-0000-0000-000000000001', 'completed', 'sgd', 1, 0.1, 10, 10, 10,
-          '40,20', 'sigmoid', '0.01', 0, 'mnist', 'h', '2026-01-01T00:00:00.000Z', '0.1.0', 'h',
-          'tracker run')
-        """)
-    }
+    try DatabaseFiles.writeOlder(at: path, migrations: 1)
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
     let store = try RunStore.openExisting(path: path)
     XCTAssertEqual(store.database.mode, .memory, "read through a copy migrated in memory")
@@ -169,16 +158,7 @@ final class OpenModeTests: StoreTestCase {
   func testValuesThatCannotHoldADatabaseAreRefused() throws {
     let fifo = folder.appending(path: "fifo").path
     XCTAssertEqual(mkfifo(fifo, 0o644), 0)
-    let cases = [
-      ("", "--db is empty; pass a file path"),
-      (":memory:", "--db ':memory:' would keep the runs in memory"),
-      ("file:\(path)?mode=rwc", "looks like a SQLite URI, but --db takes a plain path"),
-      ("FILE:x.db", "looks like a SQLite URI"),
-      (folder.path + "/x/", "names a folder; pass a file path such as"),
-      ("/dev/null", "'/dev/null' is not a regular file"),
-      (fifo, "'\(fifo)' is not a regular file"),
-    ]
-    for (value, expected) in cases {
+    for (value, expected) in DatabaseFiles.unusablePaths(fifo: fifo) {
       assertRefused(try RunStore.open(path: value), expected)
       assertRefused(try RunStore.openExisting(path: value), expected)
     }
