@@ -33,7 +33,7 @@ public struct TuneHTMLReport {
     out.element("meta", ["charset": "utf-8"])
     out.element("title", [:], text: title)
     out.open("style")
-    out.raw(HTMLReport.style + "\n.pair { display: flex; flex-wrap: wrap; gap: 12px; }\n")
+    out.raw(HTMLReport.style + "\n" + Self.style + "\n")
     out.close("style")
     out.close("head")
     out.open("body")
@@ -42,6 +42,21 @@ public struct TuneHTMLReport {
     out.element(
       "p", ["class": "meta"],
       text: "Database \(databasePath). Generated \(generated) UTC by tracker \(trackerVersion).")
+    out.raw(section())
+    out.close("body")
+    out.close("html")
+    return out.text
+  }
+
+  // MARK: - Section
+
+  /// Style the section adds to `HTMLReport.style`.
+  public static let style = ".pair { display: flex; flex-wrap: wrap; gap: 12px; }"
+
+  /// The plots and the table, without the page around them: `tracker serve`
+  /// shows the same markup on /tune/NAME.
+  public func section() -> String {
+    var out = SVGWriter()
     out.element("h2", [:], text: "Learning rates and tuned curves")
     out.open("div", ["class": "pair"])
     var sensitivity = SensitivityChart.chart(
@@ -63,8 +78,6 @@ public struct TuneHTMLReport {
     out.element("h2", [:], text: "Result")
     // The table as `tracker tune` prints it, in a monospace block.
     out.element("pre", [:], text: report.render(.table))
-    out.close("body")
-    out.close("html")
     return out.text
   }
 }
