@@ -28,10 +28,23 @@ public struct TuneHTMLReport {
     let title = "tracker tune \(report.name)"
     var out = SVGWriter()
     let generated = Format.minute(Timestamp.string(from: generatedAt))
-    let style = HTMLReport.style + "\n.pair { display: flex; flex-wrap: wrap; gap: 12px; }"
     out.openPage(
-      title: title, style: style,
+      title: title, style: HTMLReport.style + "\n" + Self.style,
       meta: "Database \(databasePath). Generated \(generated) UTC by tracker \(trackerVersion).")
+    out.raw(section())
+    out.closePage()
+    return out.text
+  }
+
+  // MARK: - Section
+
+  /// Style the section adds to `HTMLReport.style`.
+  public static let style = ".pair { display: flex; flex-wrap: wrap; gap: 12px; }"
+
+  /// The plots and the table, without the page around them: `tracker serve`
+  /// shows the same markup on /tune/NAME.
+  public func section() -> String {
+    var out = SVGWriter()
     out.element("h2", [:], text: "Learning rates and tuned curves")
     out.open("div", ["class": "pair"])
     var sensitivity = SensitivityChart.chart(
@@ -53,7 +66,6 @@ public struct TuneHTMLReport {
     out.element("h2", [:], text: "Result")
     // The table as `tracker tune` prints it, in a monospace block.
     out.element("pre", [:], text: report.render(.table))
-    out.closePage()
     return out.text
   }
 }

@@ -21,7 +21,9 @@ public struct TuneReport: FormattedReport {
 
   // MARK: - For people
 
-  static func lr(_ value: Double?) -> String { value.map { String(format: "%g", $0) } ?? "-" }
+  public static func lr(_ value: Double?) -> String {
+    value.map { String(format: "%g", $0) } ?? "-"
+  }
 
   private var tested: Int { results.filter { $0.versusBest != nil }.count }
 
@@ -104,7 +106,7 @@ public struct TuneReport: FormattedReport {
   }
 
   /// "1-10", "1,3,5-7".
-  static func seeds(_ seeds: [Int64]) -> String {
+  public static func seeds(_ seeds: [Int64]) -> String {
     var parts: [String] = []
     var index = 0
     while index < seeds.count {

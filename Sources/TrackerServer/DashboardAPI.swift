@@ -53,12 +53,14 @@ enum DashboardAPI {
         what `tracker list ... --format json` prints
     GET /api/runs/ID
         what `tracker show ID --format json` prints (ID: an id or unique prefix)
+    GET /api/tune/NAME
+        what `tracker tune --report NAME --format json` prints
     GET /api/status?since=GENERATION&wait=SECONDS
         {"generation", "content", "watchers", "running": [{"id", "name", "optimizer",
         "started_at", "iteration", "iterations", "abandoned"}]}; with since, answers
         when the generation passes it or after wait seconds
 
     Errors: {"error": "one line"} with 400 (bad parameter), 404 (nothing selected,
-    no such run), 503 (database busy). where, tag and status may be repeated.
+    no such run or tune), 503 (database busy). where, tag and status may be repeated.
     """
 }

@@ -29,12 +29,13 @@ struct DashboardPage {
     out += "<title>\(HTML.escape(title))</title>\n"
     // Raw: HTML does not decode entities inside <style> and <script>, and
     // neither holds user data.
-    out += "<style>\n\(HTMLReport.style)\n\(DashboardScript.style)\n</style>\n</head>\n"
+    out += "<style>\n\(HTMLReport.style)\n\(TuneHTMLReport.style)\n\(DashboardScript.style)\n"
+    out += "</style>\n</head>\n"
     out += "<body data-generation=\"\(snapshot.generation)\""
     out += " data-content=\"\(HTML.escape(snapshot.content))\" data-wait=\"\(wait)\""
     if let fragment { out += " data-fragment=\"\(HTML.escape(fragment))\"" }
     out += ">\n<nav><a href=\"/\">comparison</a> <a href=\"/runs\">runs</a>"
-    out += " <a href=\"/api\">api</a></nav>\n"
+    out += " <a href=\"/tunes\">tunes</a> <a href=\"/api\">api</a></nav>\n"
     out += "<h1>\(HTML.escape(title))</h1>\n"
     out += "<p class=\"meta\">Database \(HTML.escape(databasePath)), read-only."
     out += " The page follows the database while runs train.</p>\n"

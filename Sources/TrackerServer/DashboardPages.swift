@@ -1,7 +1,7 @@
 // DashboardPages: what `tracker serve` shows, fetched the way the CLI fetches
 // it. The CLI implements this protocol with its own commands (report, list,
-// compare), so the dashboard selects runs exactly as they do; this module only
-// serves the results over HTTP and never selects runs itself.
+// compare, tune), so the dashboard selects runs exactly as they do; this module
+// only serves the results over HTTP and never selects runs itself.
 import TrackerReports
 import TrackerStore
 
@@ -16,6 +16,11 @@ public protocol DashboardPages: Sendable {
   func compareJSON(_ store: RunStore, arguments: [String]) throws -> String
   /// What `tracker list ARGUMENTS --format json` prints.
   func listJSON(_ store: RunStore, arguments: [String]) throws -> String
+  /// The page `tracker report --tune NAME` writes, for `/tune/NAME`: its
+  /// section is shown.
+  func tune(_ store: RunStore, name: String) throws -> TuneHTMLReport
+  /// What `tracker tune --report NAME --format json` prints.
+  func tuneJSON(_ store: RunStore, name: String) throws -> String
 }
 
 /// A request the dashboard can't answer as asked: a malformed query

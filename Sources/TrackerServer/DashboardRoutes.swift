@@ -44,6 +44,7 @@ struct DashboardRoutes: Sendable {
     }
     router.get("/api/runs/:id") { _, context in await runJSON(context.parameters.get("id") ?? "") }
     router.get("/api/status") { request, _ in await status(request) }
+    registerTunes(router)
   }
 
   // MARK: - Pages

@@ -1,7 +1,7 @@
 // `tracker serve`: a live dashboard in the browser over the database, opened
 // read-only. The server is TrackerServer; this file wires it to the commands
-// that fetch what it shows (report, list, compare), so the dashboard selects
-// runs exactly as they do.
+// that fetch what it shows (report, list, compare, tune), so the dashboard
+// selects runs exactly as they do.
 import ArgumentParser
 import Foundation
 import TrackerReports
@@ -15,8 +15,10 @@ extension Tracker {
       discussion: """
         Pages: / (the comparison and curves of `report`, with the filters of `compare` as \
         query parameters: ?opt=sgd,adam&where=lr=0.1&tag=sweep=lr&status=completed), /runs \
-        (the runs, sortable), /runs/ID (one run), /api (the same data as JSON). While runs \
-        train, open pages update themselves and show a progress bar per running run.
+        (the runs, sortable), /runs/ID (one run), /tunes and /tune/NAME (the tunes; a \
+        tune's table and sensitivity plot, as in `report --tune`), /api (the same data as \
+        JSON). While runs train, open pages update themselves and show a progress bar per \
+        running run.
 
         The database is opened read-only: serve never writes or migrates it. It listens on \
         127.0.0.1 unless --host says otherwise. Ctrl-C stops it.
@@ -121,6 +123,20 @@ struct ServePages: DashboardPages {
     let list = try parse(Tracker.List.self, arguments + ["--format", "json"])
     try check(list.filter)
     return try list.report(store).output
+  }
+
+  func tune(_ store: RunStore, name: String) throws -> TuneHTMLReport {
+    // One `--name=value` token: the name can't become another option.
+    let report = try parse(Tracker.Report.self, ["--tune=\(name)", "--output", "-"])
+    return try report.tuneReport(name, store)
+  }
+
+  func tuneJSON(_ store: RunStore, name: String) throws -> String {
+    // --jobs 1: the report runs nothing, and the default (the core count) is
+    // refused above 64 cores.
+    let tune = try parse(
+      Tracker.Tune.self, ["--report=\(name)", "--format", "json", "--jobs", "1"])
+    return try tune.report(named: name, store)
   }
 
   /// A malformed or unknown --where key is bad input (400), not "nothing

@@ -156,8 +156,7 @@ extension Tracker {
       let path = database.resolvedPath
       if let reportName {
         let store = try RunStore.openExisting(path: path)
-        let plan = try Self.plan(named: reportName, in: store)
-        print(try report(plan, store).render(format), terminator: "")
+        print(try report(named: reportName, store), terminator: "")
         return
       }
       try CPUCheck.require()
@@ -209,6 +208,11 @@ extension Tracker {
         cells: missing, store: store, databasePath: path, jobs: jobs, tags: [], retryDiverged: true)
       let result = try runner.run()
       if let signal = result.stopSignal { throw ExitCode(128 + signal) }
+    }
+
+    /// What --report NAME prints (`tracker serve` answers /api/tune/NAME with it).
+    func report(named name: String, _ store: RunStore) throws -> String {
+      try report(Self.plan(named: name, in: store), store).render(format)
     }
 
     func report(_ plan: TunePlan, _ store: RunStore) throws -> TuneReport {
