@@ -1,33 +1,11 @@
-// `tracker sweep --slurm` against the real single-node Slurm cluster that
-// scripts/slurm-local starts (.ci/run starts it): no mock. Skipped where no
-// cluster answers, except under CI, where that is a failure.
+// `tracker sweep --slurm` against the real single-node Slurm cluster (see
+// SlurmTestCase): bit-identical to a local sweep, and a cancelled task shown as such.
 import Foundation
 import TrackerStore
 import TrackerTestSupport
 import XCTest
 
-final class SlurmSweepTests: ProcessTestCase {
-  static let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-  override func setUpWithError() throws {
-    try super.setUpWithError()
-    let status = Process()
-    status.executableURL = Self.packageRoot.appendingPathComponent("scripts/slurm-local")
-    status.arguments = ["status"]
-    status.standardOutput = FileHandle.nullDevice
-    status.standardError = FileHandle.nullDevice
-    try status.run()
-    status.waitUntilExit()
-    guard status.terminationStatus == 0 else {
-      let message = "no Slurm cluster answers; start one with scripts/slurm-local start"
-      if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(message) }
-      throw XCTSkip(message)
-    }
-  }
-
-  var shards: String { dir.appendingPathComponent("shards").path }
-
+final class SlurmSweepTests: SlurmTestCase {
   func sweep(_ db: String, _ extra: [String]) throws -> ProcessResult {
     try tracker(
       [

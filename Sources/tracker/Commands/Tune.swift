@@ -29,10 +29,15 @@ extension Tracker {
         same command again reuses every finished run (a diverged run is a result, not \
         retried); --report NAME prints the report from the database alone. See docs/tune.md.
 
+        With --slurm each stage is submitted to a Slurm cluster as one job array and \
+        waited for (--wait is implied); its final job merges the shards into --db, and the \
+        tune goes on from there. See docs/cluster.md.
+
         Examples:
           tracker tune
           tracker tune --opt sgd,adam --lr 1e-3..1 --points 7 --seeds 1-5
           tracker tune --report tune-3f2a9c1e --format json
+          tracker tune --opt sgd,adam --slurm --partition cpu --time 1:00:00
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -137,6 +142,8 @@ extension Tracker {
     @Option(help: "Format of the report.")
     var format: OutputFormat = .table
 
+    @OptionGroup(title: "Slurm") var cluster: SlurmOptions
+
     func validate() throws {
       guard (1...64).contains(jobs) else {
         throw ValidationError("--jobs \(jobs) is not valid; give 1 to 64 runs at a time")
@@ -146,6 +153,9 @@ extension Tracker {
       }
       guard target > 0, target <= 1 else {
         throw ValidationError("--target \(target) is not valid; give a test accuracy in (0, 1]")
+      }
+      if reportName != nil, cluster.slurm {
+        throw ValidationError("--report runs nothing; leave out --slurm")
       }
       guard reportName == nil else { return }
       // Every run of the search checked by `tracker run`'s parser.
@@ -202,6 +212,7 @@ extension Tracker {
         "\(stage): \(cells.count) runs, \(cells.count - missing.count) already done, \(missing.count) to run"
       )
       guard !missing.isEmpty else { return }
+      if cluster.slurm { return try runOnSlurm(missing, store: store, path: path) }
       // Tune finds finished runs by configuration itself (a diverged one counts
       // as finished), so the runner only runs what is missing.
       var runner = SweepRunner(

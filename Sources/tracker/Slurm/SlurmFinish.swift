@@ -1,7 +1,8 @@
-// `tracker slurm-finish` (hidden): the final job of a Slurm sweep. Runs after every
-// array task ended (afterany), merges the shards into the main database, says what
-// became of each cell whose task failed, was cancelled or timed out, and prints the
-// comparison into the job's output file, which `sweep --slurm --wait` prints.
+// `tracker slurm-finish` (hidden): the final job of a Slurm sweep (or tune stage).
+// Runs after every array task ended (afterany), merges the shards into the main
+// database, says what became of each cell whose task failed, was cancelled or timed
+// out, and (for a sweep) prints the comparison into the job's output file, which
+// `sweep --slurm --wait` prints and `tune --slurm` copies to stderr.
 import ArgumentParser
 import Foundation
 import TrackerReports
@@ -11,7 +12,7 @@ extension Tracker {
   struct SlurmFinish: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "slurm-finish",
-      abstract: "The final job of 'tracker sweep --slurm': merge the shards and compare.",
+      abstract: "The final job of 'tracker sweep/tune --slurm': merge the shards and compare.",
       shouldDisplay: false)
 
     @Option(help: "The plan.json written at submission.")
@@ -61,10 +62,11 @@ extension Tracker {
       let summary = order.compactMap { key in counts[key].map { "\($0) \(key)" } }
       let skipped = plan.skippedIDs.isEmpty ? "" : ", \(plan.skippedIDs.count) skipped"
       print("slurm array job \(arrayJob): " + summary.joined(separator: ", ") + skipped)
-      let format = OutputFormat(rawValue: plan.format) ?? .table
-      print(
-        try Self.comparison(store, ids: ids, optimizerOrder: plan.optimizerOrder, format: format),
-        terminator: "")
+      if let format = plan.format.map({ OutputFormat(rawValue: $0) ?? .table }) {
+        print(
+          try Self.comparison(store, ids: ids, optimizerOrder: plan.optimizerOrder, format: format),
+          terminator: "")
+      }
       if failedMerges > 0 || counts["completed", default: 0] != plan.cells.count {
         throw ExitCode.failure
       }

@@ -3,7 +3,7 @@
 // shard database, and a final job (afterany) merges the shards into the main
 // database and prints the comparison. Shared-nothing because SQLite must not be
 // written by several machines over a network file system (docs/cluster.md).
-// `sweep --slurm` uses it; so can any command with a list of cells (tune).
+// `sweep --slurm` and `tune --slurm` (one submission per stage) use it.
 import ArgumentParser
 import Foundation
 import TrackerStore
@@ -72,7 +72,8 @@ struct SlurmPlan: Codable {
   /// Completed runs of cells skipped at submission, compared with the others.
   var skippedIDs: [String]
   var optimizerOrder: [String]
-  var format: String
+  /// The comparison's format; nil: no comparison (tune reports itself).
+  var format: String?
 }
 
 struct SlurmSubmission {
@@ -80,7 +81,12 @@ struct SlurmSubmission {
   let databasePath: String
   let options: SlurmOptions
   let optimizerOrder: [String]
-  let format: String
+  let format: String?
+  /// The statuses that make a cell done, so it is not submitted again (tune
+  /// counts a diverged run as a result).
+  var finished: [RunStatus] = [.completed]
+  /// The command, for the job name and task.sh.
+  var command = "sweep"
 
   /// The submitted jobs; nil when every cell was already completed.
   struct Jobs {
@@ -106,8 +112,7 @@ struct SlurmSubmission {
     var todo: [SweepCell] = []
     var skipped: [String] = []
     for cell in cells {
-      if let done = try store.runs(matching: cell.runs([.completed]), newestFirst: true, limit: 1)
-        .first
+      if let done = try store.runs(matching: cell.runs(finished), newestFirst: true, limit: 1).first
       {
         skipped.append(done.id)
       } else {
@@ -139,7 +144,7 @@ struct SlurmSubmission {
     try taskScript(planned, shards: shards.path).write(
       to: script, atomically: true, encoding: .utf8)
 
-    var array = ["--parsable", "--job-name=tracker-sweep", "--array=0-\(taskCount - 1)"]
+    var array = ["--parsable", "--job-name=tracker-\(command)", "--array=0-\(taskCount - 1)"]
     if let n = options.arrayParallelism { array[2] += "%\(n)" }
     array += ["--output=\(folder.path)/task-%A_%a.out"] + common() + timeLimit() + [script.path]
     let arrayJob = try Self.sbatch(array)
@@ -178,7 +183,7 @@ struct SlurmSubmission {
   private func taskScript(_ planned: [(SweepCell, SlurmPlan.Cell)], shards: String) -> String {
     var text = """
       #!/bin/bash
-      # Written by 'tracker sweep --slurm': one array task per case below.
+      # Written by 'tracker \(command) --slurm': one array task per case below.
       shard=\(shellQuoted(shards))/shard-${SLURM_ARRAY_JOB_ID}-${SLURM_ARRAY_TASK_ID}.sqlite
       status=0
       case "$SLURM_ARRAY_TASK_ID" in
