@@ -13,6 +13,7 @@
 // detected by its pid like any killed run; and the training engine's buffers,
 // threads and the process-wide stop flag of RunSession need no sharing. The cost,
 // one process start and data load per run, is small next to a training run.
+import ArgumentParser
 import Foundation
 import TrackerReports
 import TrackerStore
@@ -371,4 +372,16 @@ struct SweepRunner {
   /// What stops a sweep: Ctrl-C, SIGTERM, and SIGHUP (its terminal closed), each
   /// forwarded to the runs (SIGHUP as SIGTERM).
   static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
+}
+
+extension SweepRunner {
+  /// The most runs a sweep or tune starts at a time.
+  static let maximumJobs = 64
+
+  /// A one-line error for a --jobs outside 1...maximumJobs.
+  static func check(jobs: Int) throws {
+    guard (1...maximumJobs).contains(jobs) else {
+      throw ValidationError("--jobs \(jobs) is not valid; give 1 to \(maximumJobs) runs at a time")
+    }
+  }
 }

@@ -139,9 +139,7 @@ extension Tracker {
     /// Every configuration, checked like `tracker run` checks its options, so a bad
     /// value stops the sweep before anything runs or the database is touched.
     func validate() throws {
-      guard (1...64).contains(jobs) else {
-        throw ValidationError("--jobs \(jobs) is not valid; give 1 to 64 runs at a time")
-      }
+      try SweepRunner.check(jobs: jobs)
       if let threads, threads < 1 {
         throw ValidationError("--threads must be at least 1")
       }

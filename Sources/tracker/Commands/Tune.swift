@@ -137,7 +137,7 @@ extension Tracker {
     var threads = 1
 
     @Option(parsing: .unconditional, help: "Runs at a time, each its own process.")
-    var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    var jobs = min(SweepRunner.maximumJobs, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     @Option(help: "Format of the report.")
     var format: OutputFormat = .table
@@ -145,9 +145,7 @@ extension Tracker {
     @OptionGroup(title: "Slurm") var cluster: SlurmOptions
 
     func validate() throws {
-      guard (1...64).contains(jobs) else {
-        throw ValidationError("--jobs \(jobs) is not valid; give 1 to 64 runs at a time")
-      }
+      try SweepRunner.check(jobs: jobs)
       if let name, name.isEmpty || name.contains(where: \.isWhitespace) {
         throw ValidationError("--name '\(name)' is not valid; give a name without spaces")
       }
