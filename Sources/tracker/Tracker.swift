@@ -66,9 +66,13 @@ struct Tracker: ParsableCommand {
     guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
     let names = configuration.subcommands.map { $0._commandName }
     guard !names.contains(first), first != "help" else { return nil }
-    let guess = Suggestion.closest(to: first.lowercased(), among: names)
+    // Hidden commands (slurm-finish, run by Slurm jobs) are neither suggested nor listed.
+    let shown = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map {
+      $0._commandName
+    }
+    let guess = Suggestion.closest(to: first.lowercased(), among: shown)
     return "unknown command '\(first)';"
       + (guess.map { " did you mean '\($0)'?" } ?? "")
-      + " commands: \(names.joined(separator: ", ")) (see 'tracker --help')"
+      + " commands: \(shown.joined(separator: ", ")) (see 'tracker --help')"
   }
 }
