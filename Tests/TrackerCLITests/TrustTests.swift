@@ -81,8 +81,11 @@ final class TrustTests: ProcessTestCase {
   // MARK: - 2. List values by value
 
   func testSweepListValuesAreDeduplicatedByValue() throws {
-    let r = try tracker(sweepArgs(["--opt", "sgd", "--seeds", "1", "--lr", "0.01,0.010,1e-2"]))
+    // Three at a time: deduplicated only as text, the three spellings would run at once.
+    let r = try tracker(
+      sweepArgs(["--opt", "sgd", "--seeds", "1", "--lr", "0.01,0.010,1e-2", "--jobs", "3"]))
     XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stderr.hasPrefix("sweep: 1 run, "), r.stderr)
     XCTAssertEqual(try int("SELECT count(*) FROM runs"), 1)
     let cells = try Tracker.Sweep.parse([
       "--opt", "sgd", "--seeds", "1", "--weight-init", "0.01,1e-2,he",
@@ -188,6 +191,24 @@ final class TrustTests: ProcessTestCase {
       "--opt", "sgd,momentum,adagrad,rmsprop", "--lr", rates, "--seeds", "1",
     ]).grid()
     XCTAssertEqual(cells.count, 64)
+
+    // The same through the binary. An empty data folder stops a valid grid at the
+    // data check, after the grid is counted, so nothing trains either way.
+    let empty = dir.appendingPathComponent("empty")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+    func sweep(_ grid: [String]) throws -> ProcessResult {
+      try tracker(["sweep", "--db", db, "--data-dir", empty.path] + grid)
+    }
+    let big = try sweep(["--opt", "sgd,adam", "--seeds", "1-6000"])
+    XCTAssertNotEqual(big.status, 0)
+    XCTAssertTrue(big.stderr.contains("more than 10000 runs"), big.stderr)
+    let sixtyFour = try sweep([
+      "--opt", "sgd,momentum,adagrad,rmsprop", "--lr", rates, "--seeds", "1",
+    ])
+    XCTAssertNotEqual(sixtyFour.status, 0)
+    XCTAssertFalse(sixtyFour.stderr.contains("more than 10000 runs"), sixtyFour.stderr)
+    XCTAssertTrue(sixtyFour.stderr.contains(empty.path), "refused for its data, not its size")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: db), "nothing recorded")
   }
 
   // MARK: - verify

@@ -76,7 +76,7 @@ struct SweepProgress {
     ] where count > 0 {
       parts.append("\(count) \(what)")
     }
-    write("sweep: \(total) runs: " + parts.joined(separator: ", "))
+    write("sweep: \(total == 1 ? "1 run" : "\(total) runs"): " + parts.joined(separator: ", "))
     if result.stopSignal != nil, result.notStarted + result.interrupted > 0 {
       write("sweep: run the same command again to finish the rest (completed runs are skipped)")
     } else if result.failed + result.diverged > 0 {
