@@ -7,9 +7,11 @@ import TrackerStore
 extension Tracker.Sweep {
   func runOnSlurm(_ grid: [SweepCell], store: RunStore, path: String) throws {
     let order = Self.optimizerOrder(optimizers)
-    let submission = SlurmSubmission(
+    var submission = SlurmSubmission(
       cells: grid, databasePath: path, options: cluster, optimizerOrder: order,
       format: format.rawValue)
+    // As a local sweep: a cell that diverged before is done unless --retry-diverged.
+    if !retryDiverged { submission.finished = [.completed, .diverged] }
     let (jobs, skipped) = try submission.submit(store: store)
     guard let jobs else {
       printError("all \(grid.count) runs already completed; nothing submitted")
