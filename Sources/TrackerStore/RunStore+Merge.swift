@@ -30,8 +30,9 @@ extension RunStore {
   /// modified) that this one lacks, matching runs by id.
   ///
   /// A run whose id is already here is skipped when identical: the same value in
-  /// every column of `runs` both files have (all but the local key `seq`) and the
-  /// same tags, losses and evaluations, row for row. One that differs is an error
+  /// every column of `runs` both files have (all but the local key `seq` and the
+  /// name) and the same losses and evaluations, row for row; its name and tags
+  /// here are kept, being labels users edit. One that differs is an error
   /// naming it, and nothing of that source is merged. `running` runs are left out
   /// unless `includeRunning`.
   ///
@@ -98,16 +99,20 @@ extension RunStore {
     var mine: [SQLValue] = []
     try statement("SELECT \(columns.joined(separator: ", ")) FROM runs WHERE seq = ?")
       .forEachRow([.integer(here)]) { row in mine = (0..<columns.count).map { row.value($0) } }
-    if let index = mine.indices.first(where: { mine[$0] != values[$0] }) {
+    // Labels (the name, the tags) may be edited after a run ('tracker rename',
+    // 'tracker tag', a sweep tagging the runs it skips): they don't make a run
+    // differ, and the labels here are kept.
+    let compared = mine.indices.filter { columns[$0] != "name" }
+    if let index = compared.first(where: { mine[$0] != values[$0] }) {
       return
         "column \(columns[index]): \(describe(mine[index])) here, \(describe(values[index])) there"
     }
-    for table in Self.childTables {
+    for table in Self.childTables where table != "run_tags" {
       let shared = try commonColumns(table, source).filter { $0 != "run_seq" }
       let sql =
         "SELECT \(shared.joined(separator: ", ")) FROM \(table) WHERE run_seq = ? ORDER BY 1, 2"
       if try rows(try statement(sql), here) != rows(try source.prepare(sql), there) {
-        return "its \(table == "run_tags" ? "tags" : table)"
+        return "its \(table)"
       }
     }
     return nil

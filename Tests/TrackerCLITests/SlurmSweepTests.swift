@@ -42,11 +42,14 @@ final class SlurmSweepTests: SlurmTestCase {
     XCTAssertEqual(merged.count, 6 * (40 + 4))
     XCTAssertEqual(merged, try metrics(local), "every loss and accuracy, bit for bit")
 
-    // Submitted again: nothing left to run.
-    let again = try sweep(db, ["--slurm", "--wait", "--shard-dir", shards])
+    // Submitted again, with a tag: nothing left to run, and the runs that made the
+    // cells done get the tag, as in a local sweep, so '--tag' views see every cell.
+    let again = try sweep(db, ["--slurm", "--wait", "--shard-dir", shards, "--tag", "sweep=two"])
     XCTAssertEqual(again.status, 0, again.stderr)
     XCTAssertTrue(again.stderr.contains("all 6 runs already completed"), again.stderr)
     XCTAssertEqual(try int("SELECT count(*) FROM runs"), 6)
+    XCTAssertEqual(
+      try int("SELECT count(*) FROM run_tags WHERE key = 'sweep' AND value = 'two'"), 6)
 
     // Merging the same shards twice changes nothing; the database into itself is refused.
     let files = try FileManager.default.contentsOfDirectory(atPath: shards)

@@ -62,6 +62,23 @@ final class MergeTests: StoreTestCase {
     XCTAssertEqual(try content(path), before)
   }
 
+  func testLabelsEditedHereDoNotMakeARunDiffer() throws {
+    let a = try shard("a.sqlite", seeds: 1...2)
+    let main = try RunStore.open(path: path)
+    try main.merge(from: a)
+    // Renamed and tagged here after the merge ('tracker rename', 'tracker tag').
+    try main.database.execute(
+      """
+      UPDATE runs SET name = 'renamed' WHERE seq = 1;
+      INSERT INTO run_tags (run_seq, key, value) VALUES (1, 'sweep', 'later');
+      """)
+    let before = try content(path)
+    let again = try main.merge(from: a)
+    XCTAssertEqual(again.merged, [])
+    XCTAssertEqual(again.skipped.count, 2)
+    XCTAssertEqual(try content(path), before, "the labels here are kept")
+  }
+
   func testARunThatDiffersIsRefusedWithNothingOfItsSourceMerged() throws {
     let a = try shard("a.sqlite", seeds: 1...2)
     let main = try RunStore.open(path: path)

@@ -24,6 +24,27 @@ struct SweepCell {
     precondition(settings.datasetHash != nil, "identifyData fills the fingerprint first")
     return RunFilter(sameAs: settings, statuses: statuses)
   }
+
+  /// The run that makes this cell done: the earliest of its runs in `statuses`,
+  /// completed ones first, that `tags` can be added to (none of its tags has
+  /// one of their keys with another value); the tags are then added, so that
+  /// '--tag' views see every cell. Nil when there is none.
+  func doneRun(
+    in store: RunStore, statuses: [RunStatus], tags: [(key: String, value: String)]
+  ) throws -> StoredRun? {
+    let candidates = try store.runs(matching: runs(statuses), includeTags: true).sorted {
+      ($0.status != .completed ? 1 : 0, $0.seq) < ($1.status != .completed ? 1 : 0, $1.seq)
+    }
+    for run in candidates {
+      let conflicts = tags.contains { tag in
+        run.tags.contains { $0.key == tag.key && $0.value != tag.value }
+      }
+      if conflicts { continue }
+      try store.addTags(tags, to: run)
+      return run
+    }
+    return nil
+  }
 }
 
 extension Tracker.Sweep {

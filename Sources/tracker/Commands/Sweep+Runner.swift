@@ -189,20 +189,8 @@ struct SweepRunner {
   /// count: if every candidate does, the cell runs again, and its new run is a
   /// duplicate that compare does not count twice.
   private func doneRun(of cell: SweepCell) throws -> StoredRun? {
-    let statuses: [RunStatus] = retryDiverged ? [.completed] : [.completed, .diverged]
-    let candidates = try store.runs(matching: cell.runs(statuses), includeTags: true)
-      .sorted {
-        ($0.status != .completed ? 1 : 0, $0.seq) < ($1.status != .completed ? 1 : 0, $1.seq)
-      }
-    for run in candidates {
-      let conflicts = tags.contains { tag in
-        run.tags.contains { $0.key == tag.key && $0.value != tag.value }
-      }
-      if conflicts { continue }
-      try store.addTags(tags, to: run)
-      return run
-    }
-    return nil
+    try cell.doneRun(
+      in: store, statuses: retryDiverged ? [.completed] : [.completed, .diverged], tags: tags)
   }
 
   /// What a child's exit means, from its exit status and its run as the

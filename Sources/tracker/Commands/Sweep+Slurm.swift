@@ -12,6 +12,7 @@ extension Tracker.Sweep {
       format: format.rawValue)
     // As a local sweep: a cell that diverged before is done unless --retry-diverged.
     if !retryDiverged { submission.finished = [.completed, .diverged] }
+    submission.tags = tag.map { (key: $0.key, value: $0.value) }
     let (jobs, skipped) = try submission.submit(store: store)
     guard let jobs else {
       printError("all \(grid.count) runs already completed; nothing submitted")

@@ -85,6 +85,8 @@ struct SlurmSubmission {
   /// The statuses that make a cell done, so it is not submitted again (tune
   /// counts a diverged run as a result).
   var finished: [RunStatus] = [.completed]
+  /// The sweep's --tag, added to the runs that make cells done (as a local sweep does).
+  var tags: [(key: String, value: String)] = []
   /// The command, for the job name and task.sh.
   var command = "sweep"
 
@@ -112,8 +114,7 @@ struct SlurmSubmission {
     var todo: [SweepCell] = []
     var skipped: [String] = []
     for cell in cells {
-      if let done = try store.runs(matching: cell.runs(finished), newestFirst: true, limit: 1).first
-      {
+      if let done = try cell.doneRun(in: store, statuses: finished, tags: tags) {
         skipped.append(done.id)
       } else {
         todo.append(cell)
