@@ -9,9 +9,9 @@
 --
 -- A primary key can't be altered, so `runs` is rebuilt as
 -- https://sqlite.org/lang_altertable.html#otheralter describes: new table,
--- copy, drop, rename, then its indexes and the views of 0003 again (a view
--- that names a missing table would make the RENAME fail, so they are dropped
--- first). tracker runs every migration with foreign_keys OFF and checks
+-- copy, drop, rename, then its indexes. The views of 0003 are dropped first
+-- (a view that names a missing table would make the RENAME fail); 0008
+-- creates them again, once, with the columns 0006-0008 add. tracker runs every migration with foreign_keys OFF and checks
 -- `PRAGMA foreign_key_check` before committing (Migrator.migrate): with
 -- foreign keys on, DROP TABLE runs would delete every metric by cascade.
 -- Columns keep their order: 0001's, then 0002's, then 0004's.
@@ -82,29 +82,3 @@ ALTER TABLE runs_new RENAME TO runs;
 CREATE INDEX runs_optimizer ON runs (optimizer);
 CREATE INDEX runs_started_at ON runs (started_at);
 CREATE INDEX runs_status_optimizer ON runs (status, optimizer);
-
--- The views of 0003, unchanged.
-CREATE VIEW run_summaries AS
-SELECT
-  r.seq, r.id, substr(r.id, 1, 8) AS short_id, r.name, r.status, r.optimizer, r.seed,
-  r.lr, r.iters, r.batch_size, r.eval_interval, r.momentum, r.adagrad_theta,
-  r.decay_rate, r.beta1, r.beta2, r.hidden, r.activation, r.weight_init,
-  r.batchnorm, r.dataset,
-  r.final_test_acc, r.best_test_acc, r.final_loss, r.learning_start,
-  r.learning_margin, r.baseline,
-  r.started_at, r.ended_at, r.duration_s,
-  (SELECT group_concat(t.key || '=' || t.value, ' ') FROM run_tags AS t WHERE t.run_seq = r.seq)
-    AS tags
-FROM runs AS r;
-
-CREATE VIEW accuracy_curves AS
-SELECT
-  r.id AS run_id, substr(r.id, 1, 8) AS short_id, r.optimizer, r.seed, r.lr, r.status,
-  e.iter, e.train_acc, e.test_acc
-FROM evals AS e JOIN runs AS r ON r.seq = e.run_seq;
-
-CREATE VIEW loss_curves AS
-SELECT
-  r.id AS run_id, substr(r.id, 1, 8) AS short_id, r.optimizer, r.seed, r.lr, r.status,
-  l.iter, l.loss
-FROM losses AS l JOIN runs AS r ON r.seq = l.run_seq;

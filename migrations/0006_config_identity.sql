@@ -1,8 +1,8 @@
 -- 0006: what makes two runs the same experiment, which data a run saw, and
 -- runs that blew up (see docs/querying.md, "Identity, duplicates, blow-ups").
 --
--- This migration only adds (ALTER TABLE ... ADD COLUMN) and re-creates views,
--- so it applies the same whether or not an earlier migration rebuilt `runs`.
+-- This migration only adds columns (ALTER TABLE ... ADD COLUMN) and updates rows;
+-- the views that show config_key (and `samples`) are created by 0008, once.
 
 -- Data identity: a run's data set is what its fingerprint says, not what
 -- --dataset said. The two known fingerprints are pinned in
@@ -28,6 +28,11 @@ END;
 -- when read: old runs have it at once, and it can never disagree with the
 -- columns (https://sqlite.org/gencol.html). Every column of
 -- RunSettings.columns but the seed must appear here (ConfigIdentityTests).
+--
+-- validation: training images held out as the validation set (`run --validation
+-- N`, the last N of the training set whatever the seed); 0, every run before it,
+-- is none. It changes what a run learns from, so it is part of the key.
+ALTER TABLE runs ADD COLUMN validation INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN config_key TEXT GENERATED ALWAYS AS (
   optimizer
   || ' lr=' || quote(lr)
@@ -44,6 +49,7 @@ ALTER TABLE runs ADD COLUMN config_key TEXT GENERATED ALWAYS AS (
   || ' weight_init='
   || iif(weight_init IN ('he', 'xavier'), weight_init, quote(CAST(weight_init AS REAL)))
   || ' batchnorm=' || batchnorm
+  || iif(validation = 0, '', ' validation=' || validation)
   || ' data=' || dataset_hash
 ) VIRTUAL;
 
@@ -77,50 +83,3 @@ UPDATE runs SET
     (SELECT t.tail FROM tails AS t WHERE t.seq = runs.seq),
     (SELECT t.first FROM tails AS t WHERE t.seq = runs.seq))
 WHERE seq IN (SELECT t.seq FROM tails AS t WHERE t.tail > 2 * t.first);
-
--- The views of 0003 gain config_key and dataset_hash (a view is re-created
--- whole; DROP first, whatever an earlier migration made of it).
-DROP VIEW IF EXISTS run_summaries;
-CREATE VIEW run_summaries AS
-SELECT
-  r.seq, r.id, substr(r.id, 1, 8) AS short_id, r.name, r.status, r.optimizer, r.seed,
-  r.lr, r.iters, r.batch_size, r.eval_interval, r.momentum, r.adagrad_theta,
-  r.decay_rate, r.beta1, r.beta2, r.hidden, r.activation, r.weight_init,
-  r.batchnorm, r.dataset,
-  r.final_test_acc, r.best_test_acc, r.final_loss, r.learning_start,
-  r.learning_margin, r.baseline,
-  r.started_at, r.ended_at, r.duration_s,
-  (SELECT group_concat(t.key || '=' || t.value, ' ') FROM run_tags AS t WHERE t.run_seq = r.seq)
-    AS tags,
-  r.config_key, r.dataset_hash, r.error
-FROM runs AS r;
-
--- One row per (config_key, seed): the sample compare counts. Of several
--- completed runs of one configuration and seed (duplicates: a sweep re-run, a
--- run repeated by hand) the earliest recorded (lowest seq) is the sample, so
--- adding a duplicate later never changes an answer. duplicates counts the
--- others.
-CREATE VIEW samples AS
-SELECT s.*,
-  (SELECT count(*) - 1 FROM runs AS d
-   WHERE d.config_key = s.config_key AND d.seed = s.seed AND d.status = 'completed')
-    AS duplicates
-FROM run_summaries AS s
-WHERE s.status = 'completed'
-  AND s.seq = (
-    SELECT min(d.seq) FROM runs AS d
-    WHERE d.config_key = s.config_key AND d.seed = s.seed AND d.status = 'completed');
-
-DROP VIEW IF EXISTS accuracy_curves;
-CREATE VIEW accuracy_curves AS
-SELECT
-  r.id AS run_id, substr(r.id, 1, 8) AS short_id, r.optimizer, r.seed, r.lr, r.status,
-  e.iter, e.train_acc, e.test_acc, r.config_key
-FROM evals AS e JOIN runs AS r ON r.seq = e.run_seq;
-
-DROP VIEW IF EXISTS loss_curves;
-CREATE VIEW loss_curves AS
-SELECT
-  r.id AS run_id, substr(r.id, 1, 8) AS short_id, r.optimizer, r.seed, r.lr, r.status,
-  l.iter, l.loss, r.config_key
-FROM losses AS l JOIN runs AS r ON r.seq = l.run_seq;

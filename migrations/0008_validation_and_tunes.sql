@@ -1,16 +1,12 @@
 -- 0008: validation splits and tunes (issue 11).
 --
--- runs.validation   training images held out as the validation set: the last
---                   `validation` images of the training set, whatever the seed;
---                   mini-batches are drawn from the others. 0 (every run
---                   recorded before this migration): none. Part of a run's
---                   configuration, like every hyperparameter column.
+-- (runs.validation, the number of training images held out, is added by 0006
+-- with the configuration identity it is part of.)
 -- evals.val_acc     accuracy on the validation set; measured at the run's last
 --                   scheduled evaluation only (NULL at the others, and for runs
 --                   without a validation set).
 -- runs.final_val_acc val_acc of the run's last evaluation (its summary, like
 --                   final_test_acc); NULL when it has none.
-ALTER TABLE runs ADD COLUMN validation INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN final_val_acc REAL;
 ALTER TABLE evals ADD COLUMN val_acc REAL;
 
@@ -25,39 +21,10 @@ CREATE TABLE tunes (
   created_at TEXT NOT NULL                      -- ISO 8601 UTC
 );
 
--- The validation split changes what a run learns from, so it is part of the
--- configuration identity: config_key (0006) is re-defined with it. A generated
--- column can't be altered, so it is dropped and added again, which needs the
--- index and the views that use it out of the way first. Runs without a
--- validation set (validation = 0, every earlier run) keep the key they had.
-DROP VIEW IF EXISTS samples;
-DROP VIEW IF EXISTS run_summaries;
-DROP VIEW IF EXISTS accuracy_curves;
-DROP VIEW IF EXISTS loss_curves;
-DROP INDEX IF EXISTS runs_config_seed;
-ALTER TABLE runs DROP COLUMN config_key;
-ALTER TABLE runs ADD COLUMN config_key TEXT GENERATED ALWAYS AS (
-  optimizer
-  || ' lr=' || quote(lr)
-  || ' iters=' || iters
-  || ' batch_size=' || batch_size
-  || ' eval_interval=' || eval_interval
-  || iif(momentum IS NULL, '', ' momentum=' || quote(momentum))
-  || iif(adagrad_theta IS NULL, '', ' adagrad_theta=' || quote(adagrad_theta))
-  || iif(decay_rate IS NULL, '', ' decay_rate=' || quote(decay_rate))
-  || iif(beta1 IS NULL, '', ' beta1=' || quote(beta1))
-  || iif(beta2 IS NULL, '', ' beta2=' || quote(beta2))
-  || ' hidden=' || hidden
-  || ' activation=' || activation
-  || ' weight_init='
-  || iif(weight_init IN ('he', 'xavier'), weight_init, quote(CAST(weight_init AS REAL)))
-  || ' batchnorm=' || batchnorm
-  || iif(validation = 0, '', ' validation=' || validation)
-  || ' data=' || dataset_hash
-) VIRTUAL;
-CREATE INDEX runs_config_seed ON runs (config_key, seed);
-
--- The views of 0006, with the new columns (and runs.source of 0007).
+-- The views, created once with every column up to here: those of 0003 plus
+-- config_key, dataset_hash and error (0006), source (0007), validation (0006),
+-- final_val_acc and val_acc (0008), and `samples`. 0005 dropped the old ones
+-- to rebuild `runs`.
 CREATE VIEW run_summaries AS
 SELECT
   r.seq, r.id, substr(r.id, 1, 8) AS short_id, r.name, r.status, r.optimizer, r.seed,

@@ -15,7 +15,7 @@ public enum HyperParameter: String, CaseIterable, Sendable {
   case beta1, beta2, hidden, activation
   case weightInit = "weight_init"
   case batchnorm, dataset
-  /// Training images held out as the validation set (migration 0008); 0: none.
+  /// Training images held out as the validation set (migration 0006); 0: none.
   case validation
 
   /// How the column's values are stored and typed on the command line.

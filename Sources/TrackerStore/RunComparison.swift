@@ -12,7 +12,7 @@ import Foundation
 /// seed, so a second run of one (a sweep re-run, a run repeated by hand) is
 /// the same sample again, not new evidence. Of several, the earliest recorded
 /// (lowest `seq`) is the sample, so adding a duplicate later never changes an
-/// answer; the `samples` view of migration 0006 picks the same one.
+/// answer; the `samples` view (migration 0008) picks the same one.
 public struct RunGroup: Sendable {
   public let optimizer: String
   /// The group's value of each `HyperParameter.grouping` column.
